@@ -1,0 +1,40 @@
+# The commands the README names. Everything installs into .venv through uv (locked versions).
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+PORT ?= 8000
+DEMO_ACCOUNTS ?= 3000
+MANAGE := .venv/bin/python manage.py
+
+.PHONY: run test install lint bench bench-web bench-rescore worker beat
+
+install: .venv/.synced
+
+# uv itself comes from PyPI the first time; afterwards `uv sync --frozen` is a no-op check.
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+run: install
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) seed_demo --if-empty --accounts $(DEMO_ACCOUNTS)
+	@$(MANAGE) demo_logins
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy risk/engine.py playbooks/levers
+
+worker: install
+	.venv/bin/celery -A churnguard worker --loglevel=INFO
+
+beat: install
+	.venv/bin/celery -A churnguard beat --loglevel=INFO
+
+# Benchmarks print their figures; they need PostgreSQL (DATABASE_URL) and, for Celery, REDIS_URL.
+bench-web: install
+	.venv/bin/python bench/web_bench.py $(BENCH_ARGS)

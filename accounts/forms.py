@@ -1,0 +1,211 @@
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.countries import COUNTRY_CODES, country_choices
+from accounts.models import Account, Band, Industry, Phase, Stakeholder, Touchpoint
+from accounts.queries import DEFAULT_SORT, SORTS, TriageFilters
+from churnguard.widgets import FastSelect
+
+
+def _with_blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class TriageFilterForm(forms.Form):
+    """The triage list's query string. Invalid values are reported and ignored, never a 500."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    phase = forms.ChoiceField(label=_("Phase"), required=False)
+    band = forms.ChoiceField(label=_("Risk band"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    renewal = forms.ChoiceField(
+        label=_("Renewal"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("quarter", _("This quarter")),
+            ("30", _("Within 30 days")),
+            ("90", _("Within 90 days")),
+            ("180", _("Within 180 days")),
+        ],
+    )
+    expected_churn = forms.ChoiceField(
+        label=_("Expected churn"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Flagged")), ("no", _("Not flagged"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("attention", _("Needs attention")),
+            ("risk", _("Risk score")),
+            ("mrr", _("MRR")),
+            ("renewal", _("Renewal date")),
+            ("name", _("Name")),
+        ],
+    )
+
+    def __init__(self, *args: object, owners: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["phase"].choices = _with_blank(_("All phases"), list(Phase.choices))
+        self.fields["band"].choices = _with_blank(_("All bands"), list(Band.choices))
+        self.fields["industry"].choices = _with_blank(_("All industries"), list(Industry.choices))
+        self.fields["country"].choices = _with_blank(_("All countries"), country_choices())
+        self.fields["owner"].choices = [("", _("All owners")), *owners]
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.widget = FastSelect(choices=field.choices)
+
+    def to_filters(self) -> TriageFilters:
+        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        renewal = data.get("renewal") or ""
+        expected = data.get("expected_churn") or ""
+        sort = data.get("sort") or DEFAULT_SORT
+        return TriageFilters(
+            q=(data.get("q") or "").strip(),
+            phase=data.get("phase") or "",
+            band=data.get("band") or "",
+            industry=data.get("industry") or "",
+            country=data.get("country") or "",
+            owner=data.get("owner"),
+            renewal_within_days=int(renewal) if renewal.isdigit() else None,
+            renewal_this_quarter=renewal == "quarter",
+            expected_churn={"yes": True, "no": False}.get(expected),
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+        )
+
+    def _valid_part(self) -> dict[str, object]:
+        # Keep the filters that were valid; the template shows the errors of the others.
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)  # type: ignore[arg-type]
+
+
+class AccountForm(forms.ModelForm):
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=country_choices,
+        widget=FastSelect,
+        error_messages={
+            "invalid_choice": _("Unknown country “%(value)s”: pick a country from the list."),
+        },
+    )
+
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "external_id",
+            "industry",
+            "country",
+            "segment",
+            "mrr",
+            "currency",
+            "contract_start",
+            "renewal_date",
+            "break_clause_date",
+            "planned_go_live",
+            "signing_discount_pct",
+            "phase",
+            "phase_entered_on",
+            "owner",
+            "funding_stage",
+            "cash_runway_months",
+            "monthly_burn",
+            "late_payments",
+            "cash_facts_as_of",
+        ]
+        widgets = {
+            name: DateInput()
+            for name in (
+                "contract_start",
+                "renewal_date",
+                "break_clause_date",
+                "planned_go_live",
+                "phase_entered_on",
+                "cash_facts_as_of",
+            )
+        }
+        error_messages = {
+            "mrr": {"min_value": _("MRR cannot be negative.")},
+            "cash_runway_months": {"min_value": _("Cash runway cannot be negative.")},
+            "external_id": {"unique": _("Another account already has this external id.")},
+        }
+
+    def __init__(self, *args: object, owners: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if owners is not None:
+            self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def clean_country(self) -> str:
+        code = (self.cleaned_data.get("country") or "").upper()
+        if code not in COUNTRY_CODES:
+            raise forms.ValidationError(_("Unknown country code: use an ISO 3166 code such as FR."))
+        return code
+
+    def clean_currency(self) -> str:
+        currency = (self.cleaned_data.get("currency") or "").upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise forms.ValidationError(_("Use a three-letter currency code such as EUR."))
+        return currency
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, renewal = data.get("contract_start"), data.get("renewal_date")
+        if isinstance(start, date) and isinstance(renewal, date) and renewal <= start:
+            self.add_error("renewal_date", _("The renewal date must come after the contract start."))
+        brk = data.get("break_clause_date")
+        if isinstance(brk, date) and isinstance(start, date) and brk < start:
+            self.add_error("break_clause_date", _("The break clause cannot precede the contract."))
+        today = timezone.localdate()
+        for field in ("phase_entered_on", "cash_facts_as_of"):
+            value = data.get(field)
+            if isinstance(value, date) and value > today:
+                self.add_error(field, _("This date is in the future."))
+        return data
+
+
+class TouchpointForm(forms.ModelForm):
+    class Meta:
+        model = Touchpoint
+        fields = ["kind", "happened_at", "summary"]
+        widgets = {
+            "happened_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_happened_at(self) -> object:
+        happened_at = self.cleaned_data["happened_at"]
+        if happened_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("A touchpoint cannot be in the future."))
+        return happened_at
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Journey phase"), choices=Phase.choices)
+
+
+class StakeholderForm(forms.ModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = ["name", "title", "email", "level", "is_key", "left_on"]
+        widgets = {"left_on": DateInput()}
+
+    def clean_left_on(self) -> object:
+        left_on = self.cleaned_data.get("left_on")
+        if left_on and left_on > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return left_on

@@ -1,0 +1,341 @@
+"""The customer accounts we watch, their people, and what happened with them.
+
+Facts that feed the risk score carry the date they were true (`*_as_of`), and every change of a
+fact is kept as a dated row (`FactChange`), so a score can later be recomputed as of a past date.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.countries import country_name
+from teams.models import Team
+
+
+class Industry(models.TextChoices):
+    TRAVEL = "travel", _("Travel")
+    AVIATION = "aviation", _("Aviation")
+    HOSPITALITY = "hospitality", _("Hospitality")
+    EVENTS = "events", _("Events")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    RETAIL = "retail", _("In-person retail")
+    LOGISTICS = "logistics", _("Logistics")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    SUPPLY_CHAIN = "supply_chain", _("Supply chain")
+    ECOMMERCE = "ecommerce", _("E-commerce")
+    REMOTE_WORK = "remote_work", _("Remote-work tools")
+    SOFTWARE = "software", _("Software")
+    FINANCIAL_SERVICES = "financial_services", _("Financial services")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    EDUCATION = "education", _("Education")
+    MEDIA = "media", _("Media")
+    PUBLIC_SECTOR = "public_sector", _("Public sector")
+    OTHER = "other", _("Other")
+
+
+class Segment(models.TextChoices):
+    SMB = "smb", _("SMB")
+    MID_MARKET = "mid_market", _("Mid-market")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class Phase(models.TextChoices):
+    DEPLOYMENT = "deployment", _("Deployment")
+    DEFENSE = "defense", _("Defense")
+    MATURATION = "maturation", _("Maturation")
+    GROWTH = "growth", _("Growth")
+
+
+class FundingStage(models.TextChoices):
+    BOOTSTRAPPED = "bootstrapped", _("Bootstrapped")
+    SEED = "seed", _("Seed start-up")
+    SERIES_A = "series_a", _("Series A")
+    SERIES_B_PLUS = "series_b_plus", _("Series B or later")
+    PROFITABLE = "profitable", _("Profitable private company")
+    LISTED = "listed", _("Listed company")
+    MULTINATIONAL = "multinational", _("Multinational with reserves")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CHURNED = "churned", _("Churned")
+
+
+class ChurnReason(models.TextChoices):
+    BUDGET = "budget", _("Budget cut")
+    BANKRUPTCY = "bankruptcy", _("Bankruptcy or closure")
+    COMPETITOR = "competitor", _("Moved to a competitor")
+    NO_ADOPTION = "no_adoption", _("Never adopted")
+    NO_VALUE = "no_value", _("Outcome not reached")
+    STAKEHOLDER_LEFT = "stakeholder_left", _("Champion left")
+    ACQUIRED = "acquired", _("Acquired or merged")
+    OTHER = "other", _("Other")
+
+
+class Band(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Account(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    external_id = models.CharField(
+        _("external id"), max_length=64, unique=True, help_text=_("The id in your CRM.")
+    )
+    industry = models.CharField(_("industry"), max_length=32, choices=Industry)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. FR"))
+    segment = models.CharField(_("segment"), max_length=16, choices=Segment)
+    mrr = models.DecimalField(
+        _("MRR"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    contract_start = models.DateField(_("contract start"))
+    renewal_date = models.DateField(_("renewal date"))
+    break_clause_date = models.DateField(_("break clause"), null=True, blank=True)
+    planned_go_live = models.DateField(_("planned go-live"), null=True, blank=True)
+    signing_discount_pct = models.DecimalField(
+        _("discount at signing (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    phase = models.CharField(_("journey phase"), max_length=16, choices=Phase)
+    phase_entered_on = models.DateField(_("phase entered on"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_accounts",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="accounts"
+    )
+
+    # Cash stability: how long the account can survive. Dated, so stale facts count as missing.
+    funding_stage = models.CharField(
+        _("funding stage"), max_length=16, choices=FundingStage, blank=True
+    )
+    cash_runway_months = models.DecimalField(
+        _("cash runway (months)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    monthly_burn = models.DecimalField(
+        _("monthly burn"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    late_payments = models.PositiveSmallIntegerField(
+        _("late payments (12 months)"), null=True, blank=True
+    )
+    cash_facts_as_of = models.DateField(_("cash facts as of"), null=True, blank=True)
+
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
+    churned_on = models.DateField(_("churn date"), null=True, blank=True)
+    churn_reason = models.CharField(
+        _("churn reason"), max_length=20, choices=ChurnReason, blank=True
+    )
+    is_expected_churn = models.BooleanField(_("expected churn"), default=False)
+
+    # The current risk assessment, denormalised for the triage list; history lives in risk.Score.
+    risk_score = models.PositiveSmallIntegerField(_("risk score"), null=True, blank=True)
+    risk_band = models.CharField(_("risk band"), max_length=8, choices=Band, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    risk_model = models.ForeignKey(
+        "risk.RiskModel",
+        verbose_name=_("risk model"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # "Needs attention": risk x MRR at stake x renewal proximity, refreshed whenever the account
+    # is scored, so the default triage order is an index scan.
+    attention = models.FloatField(_("attention"), default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [
+            models.Index(F("attention").desc(), "id", name="account_attention_idx"),
+            models.Index("team", F("attention").desc(), "id", name="account_team_attention_idx"),
+            models.Index("renewal_date", name="account_renewal_idx"),
+            models.Index(F("mrr").desc(), name="account_mrr_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(mrr__gte=0), name="account_mrr_non_negative"),
+            models.CheckConstraint(
+                condition=Q(signing_discount_pct__gte=0, signing_discount_pct__lte=100),
+                name="account_discount_pct_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(churned_on__isnull=False),
+                name="account_churned_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def is_churned(self) -> bool:
+        return self.status == Status.CHURNED
+
+
+class StakeholderLevel(models.TextChoices):
+    USER = "user", _("User")
+    OPERATIONAL = "operational", _("Operational beneficiary")
+    ECONOMIC = "economic", _("Economic beneficiary")
+
+
+class Stakeholder(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=StakeholderLevel)
+    is_key = models.BooleanField(_("key stakeholder"), default=False)
+    left_on = models.DateField(_("left the company on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
+
+
+class TouchpointKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("E-mail")
+    NOTE = "note", _("Note")
+
+
+class Touchpoint(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="touchpoints")
+    kind = models.CharField(_("kind"), max_length=8, choices=TouchpointKind)
+    happened_at = models.DateTimeField(_("when"))
+    summary = models.TextField(_("summary"), max_length=4000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+        indexes = [models.Index("account", F("happened_at").desc(), name="touchpoint_timeline_idx")]
+        verbose_name = _("touchpoint")
+        verbose_name_plural = _("touchpoints")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_at:%Y-%m-%d}"
+
+
+class UsageSnapshot(models.Model):
+    """Adoption at a date: active users against licensed seats."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage")
+    on = models.DateField(_("date"))
+    active_users = models.PositiveIntegerField(_("active users"))
+    licensed_seats = models.PositiveIntegerField(_("licensed seats"))
+
+    class Meta:
+        ordering = ["-on"]
+        constraints = [
+            models.UniqueConstraint("account", "on", name="usage_one_per_day"),
+        ]
+        verbose_name = _("usage snapshot")
+        verbose_name_plural = _("usage snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.active_users}/{self.licensed_seats} on {self.on}"
+
+
+class OutcomeKpi(models.Model):
+    """An outcome the account bought the product for, with its target and the latest actual."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(_("outcome"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    as_of = models.DateField(_("as of"))
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("account", "name", name="kpi_unique_name")]
+        verbose_name = _("outcome KPI")
+        verbose_name_plural = _("outcome KPIs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignalReading(models.Model):
+    """A company-defined numeric signal (CSAT, seats used, open tickets...) at a date."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="signals")
+    name = models.SlugField(_("signal"), max_length=50)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    as_of = models.DateField(_("as of"))
+
+    class Meta:
+        ordering = ["name", "-as_of"]
+        constraints = [
+            models.UniqueConstraint("account", "name", "as_of", name="signal_one_per_day"),
+        ]
+        indexes = [models.Index("account", "name", F("as_of").desc(), name="signal_latest_idx")]
+        verbose_name = _("signal reading")
+        verbose_name_plural = _("signal readings")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class FactChange(models.Model):
+    """Audit trail: who changed which fact of an account, when, from what to what."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="fact_changes")
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    field = models.CharField(_("field"), max_length=50)
+    old_value = models.CharField(_("old value"), max_length=200, blank=True)
+    new_value = models.CharField(_("new value"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index("account", F("changed_at").desc(), name="factchange_account_idx")]
+        verbose_name = _("fact change")
+        verbose_name_plural = _("fact changes")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"

@@ -1,0 +1,90 @@
+"""Reads of accounts. Every account a user reaches goes through `visible_accounts`."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Account, Status
+from teams.access import ALL_TEAMS, visible_team_ids
+from teams.models import User
+
+
+def visible_accounts(user: User) -> QuerySet[Account]:
+    teams = visible_team_ids(user)
+    accounts = Account.objects.all()
+    if teams is ALL_TEAMS:
+        return accounts
+    return accounts.filter(team_id__in=teams)
+
+
+def get_account_for_user(user: User, pk: int) -> Account:
+    """The account if the user may see it; 404 otherwise (an outsider learns nothing)."""
+    try:
+        return visible_accounts(user).select_related("owner", "team", "risk_model").get(pk=pk)
+    except Account.DoesNotExist:
+        raise Http404("No such account") from None
+
+
+def quarter_bounds(today: date) -> tuple[date, date]:
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    start = date(today.year, first_month, 1)
+    end_month = first_month + 3
+    end = date(today.year + (end_month > 12), (end_month - 1) % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+# Sort keys a user may pick; the first entry is the default ("needs attention").
+SORTS: dict[str, tuple[object, ...]] = {
+    "attention": (F("attention").desc(), "id"),
+    "risk": (F("risk_score").desc(nulls_last=True), "id"),
+    "mrr": (F("mrr").desc(), "id"),
+    "renewal": ("renewal_date", "id"),
+    "name": ("name", "id"),
+}
+DEFAULT_SORT = "attention"
+
+
+@dataclass(frozen=True, slots=True)
+class TriageFilters:
+    q: str = ""
+    phase: str = ""
+    band: str = ""
+    industry: str = ""
+    country: str = ""
+    owner: int | None = None
+    renewal_within_days: int | None = None
+    renewal_this_quarter: bool = False
+    expected_churn: bool | None = None
+    status: str = Status.ACTIVE
+    sort: str = DEFAULT_SORT
+
+
+def triage_accounts(*, user: User, filters: TriageFilters, today: date) -> QuerySet[Account]:
+    """The CSM's morning list: visible accounts, filtered, neediest first."""
+    accounts = visible_accounts(user)
+    if filters.status:
+        accounts = accounts.filter(status=filters.status)
+    if filters.q:
+        accounts = accounts.filter(Q(name__icontains=filters.q) | Q(external_id=filters.q))
+    exact = {
+        "phase": filters.phase,
+        "risk_band": filters.band,
+        "industry": filters.industry,
+        "country": filters.country,
+        "owner_id": filters.owner,
+    }
+    accounts = accounts.filter(**{field: value for field, value in exact.items() if value})
+    if filters.renewal_within_days is not None:
+        accounts = accounts.filter(
+            renewal_date__gte=today,
+            renewal_date__lte=today + timedelta(days=filters.renewal_within_days),
+        )
+    if filters.renewal_this_quarter:
+        start, end = quarter_bounds(today)
+        accounts = accounts.filter(renewal_date__range=(start, end))
+    if filters.expected_churn is not None:
+        accounts = accounts.filter(is_expected_churn=filters.expected_churn)
+    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    return accounts.select_related("owner").order_by(*order)

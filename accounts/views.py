@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.forms import AccountForm, PhaseForm, StakeholderForm, TouchpointForm, TriageFilterForm
+from accounts.models import Stakeholder
+from accounts.presenters import TRIAGE_FIELDS, triage_rows
+from accounts.queries import get_account_for_user, triage_accounts
+from accounts.services import (
+    add_stakeholder,
+    change_phase,
+    log_touchpoint,
+    mark_stakeholder_left,
+    update_account,
+)
+from churnguard.http import AuthedRequest
+from churnguard.pagination import CachedCountPaginator
+from teams.queries import owners_visible_to
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def account_list(request: AuthedRequest):
+    owners = owners_visible_to(request.user)
+    form = TriageFilterForm(request.GET, owners=[(u.pk, u.display_name) for u in owners])
+    today = timezone.localdate()
+    accounts = triage_accounts(user=request.user, filters=form.to_filters(), today=today)
+    page = CachedCountPaginator(accounts.values(*TRIAGE_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "rows": triage_rows(list(page), today=today)}
+    template = "accounts/account_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#account-table"
+    return render(request, template, context)
+
+
+def _detail_context(request: AuthedRequest, account, **overrides) -> dict:
+    context = {
+        "account": account,
+        "stakeholders": account.stakeholders.all(),
+        "touchpoints": account.touchpoints.select_related("author")[:50],
+        "fact_changes": account.fact_changes.select_related("changed_by")[:20],
+        "touchpoint_form": TouchpointForm(initial={"happened_at": timezone.localtime()}),
+        "phase_form": PhaseForm(initial={"phase": account.phase}),
+        "stakeholder_form": StakeholderForm(),
+    }
+    context.update(overrides)
+    return context
+
+
+@require_GET
+def account_detail(request: AuthedRequest, pk: int):
+    account = get_account_for_user(request.user, pk)
+    return render(request, "accounts/account_detail.html", _detail_context(request, account))
+
+
+@require_http_methods(["GET", "POST"])
+def account_edit(request: AuthedRequest, pk: int):
+    account = get_account_for_user(request.user, pk)
+    owners = owners_visible_to(request.user)
+    form = AccountForm(request.POST or None, instance=account, owners=owners)
+    if request.method == "POST":
+        if form.is_valid():
+            changed = update_account(
+                account=get_account_for_user(request.user, pk),
+                changes={name: form.cleaned_data[name] for name in form.changed_data},
+                user=request.user,
+            )
+            if changed:
+                messages.success(request, _("Account saved and rescored."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("accounts:detail", pk=pk)
+        messages.error(request, _("Please correct the errors below; nothing was saved."))
+    return render(request, "accounts/account_form.html", {"account": account, "form": form})
+
+
+@require_POST
+def touchpoint_create(request: AuthedRequest, pk: int):
+    account = get_account_for_user(request.user, pk)
+    form = TouchpointForm(request.POST)
+    if form.is_valid():
+        log_touchpoint(account=account, author=request.user, **form.cleaned_data)
+        form = TouchpointForm(initial={"happened_at": timezone.localtime()})
+        if not request.htmx:
+            messages.success(request, _("Touchpoint logged."))
+            return redirect("accounts:detail", pk=pk)
+    elif not request.htmx:
+        messages.error(request, _("The touchpoint was not logged: please correct the errors."))
+        return render(
+            request,
+            "accounts/account_detail.html",
+            _detail_context(request, account, touchpoint_form=form),
+            status=400,
+        )
+    context = _detail_context(request, account, touchpoint_form=form)
+    return render(request, "accounts/account_detail.html#touchpoints", context)
+
+
+@require_POST
+def phase_change(request: AuthedRequest, pk: int):
+    account = get_account_for_user(request.user, pk)
+    form = PhaseForm(request.POST)
+    status = 200
+    if form.is_valid():
+        change_phase(
+            account=account,
+            phase=form.cleaned_data["phase"],
+            user=request.user,
+            today=timezone.localdate(),
+        )
+        account = get_account_for_user(request.user, pk)
+        if not request.htmx:
+            messages.success(request, _("Journey phase updated."))
+            return redirect("accounts:detail", pk=pk)
+    else:
+        status = 400
+        if not request.htmx:
+            messages.error(request, _("Unknown journey phase."))
+            return redirect("accounts:detail", pk=pk)
+    response = render(
+        request,
+        "accounts/account_detail.html#account-summary",
+        _detail_context(request, account, phase_form=form),
+        status=status,
+    )
+    return trigger_client_event(response, "accountChanged")
+
+
+@require_POST
+def stakeholder_create(request: AuthedRequest, pk: int):
+    account = get_account_for_user(request.user, pk)
+    form = StakeholderForm(request.POST)
+    if form.is_valid():
+        add_stakeholder(account=account, stakeholder=form.save(commit=False), user=request.user)
+        messages.success(request, _("Stakeholder added."))
+        return redirect("accounts:detail", pk=pk)
+    messages.error(request, _("The stakeholder was not added: please correct the errors."))
+    return render(
+        request,
+        "accounts/account_detail.html",
+        _detail_context(request, account, stakeholder_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def stakeholder_left(request: AuthedRequest, pk: int, stakeholder_pk: int):
+    account = get_account_for_user(request.user, pk)
+    stakeholder = get_object_or_404(Stakeholder, pk=stakeholder_pk, account=account)
+    if not stakeholder.has_left:
+        mark_stakeholder_left(
+            stakeholder=stakeholder, left_on=timezone.localdate(), user=request.user
+        )
+        messages.success(request, _("%(name)s marked as gone.") % {"name": stakeholder.name})
+    return redirect("accounts:detail", pk=pk)
+

@@ -1,0 +1,29 @@
+"""The Celery app and the beat schedule (periodic jobs are declared here, in code)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "churnguard.settings")
+
+app = Celery("churnguard")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def declare_beat_schedule(sender: Celery, **kwargs: object) -> None:
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        # Rescore the whole portfolio at night, when CSMs are not reading scores; expires after
+        # six hours so a beat that was down all night does not start a run in the morning rush.
+        "nightly-rescore": {
+            "task": "risk.tasks.start_nightly_rescore_task",
+            "schedule": crontab(
+                hour=settings.NIGHTLY_RESCORE_HOUR, minute=settings.NIGHTLY_RESCORE_MINUTE
+            ),
+            "options": {"expires": 6 * 3600},
+        },
+    }

@@ -1,0 +1,32 @@
+import hashlib
+from functools import cached_property
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+
+# A count over a large filtered portfolio costs more than the page itself; a minute-old total
+# is good enough for "1,234 accounts", while the rows themselves are always fresh.
+COUNT_TTL_SECONDS = 60
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total may be a minute old; the page's rows never are."""
+
+    def page(self, number):  # type: ignore[no-untyped-def]
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        # Slice by page size, not by the cached count, so a stale total never hides rows.
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    @cached_property
+    def count(self) -> int:
+        query = getattr(self.object_list, "query", None)
+        if query is None:
+            return super().count
+        sql, params = query.sql_with_params()
+        key = "count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        total = cache.get(key)
+        if total is None:
+            total = self.object_list.count()
+            cache.set(key, total, COUNT_TTL_SECONDS)
+        return total

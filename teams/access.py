@@ -1,0 +1,28 @@
+"""The role rule, in one place: which teams' accounts a user may see and edit.
+
+- a CSM: the accounts of their own team;
+- a manager: the accounts of the teams they lead (and their own team);
+- an admin (or superuser): everything.
+Every queryset and lookup of team-owned rows goes through `visible_team_ids`.
+"""
+
+from teams.models import Role, User
+
+ALL_TEAMS = None
+
+
+def visible_team_ids(user: User) -> set[int] | None:
+    """Team ids the user may see, or ALL_TEAMS (None) for an admin."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return ALL_TEAMS
+    ids = {user.team_id} if user.team_id else set()
+    if user.role == Role.MANAGER:
+        # Cached on the instance: one query per request, however many lookups it makes.
+        cached = getattr(user, "_managed_team_ids", None)
+        if cached is None:
+            cached = set(user.managed_teams.values_list("id", flat=True))
+            user._managed_team_ids = cached  # type: ignore[attr-defined]
+        ids |= cached
+    return ids

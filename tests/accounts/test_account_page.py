@@ -1,0 +1,172 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import FactChange
+from tests.conftest import client_for
+from tests.factories import StakeholderFactory, TouchpointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_data(account, **overrides):
+    data = {
+        "name": account.name,
+        "external_id": account.external_id,
+        "industry": account.industry,
+        "country": account.country,
+        "segment": account.segment,
+        "mrr": "2000.00",
+        "currency": "EUR",
+        "contract_start": account.contract_start.isoformat(),
+        "renewal_date": account.renewal_date.isoformat(),
+        "signing_discount_pct": "0",
+        "phase": account.phase,
+        "phase_entered_on": account.phase_entered_on.isoformat(),
+        "owner": account.owner_id,
+        "funding_stage": account.funding_stage,
+        "cash_runway_months": "18.0",
+        "monthly_burn": "50000.00",
+        "late_payments": "0",
+        "cash_facts_as_of": account.cash_facts_as_of.isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_account_page_shows_facts_stakeholders_and_timeline(csm_client, account):
+    StakeholderFactory(account=account, name="Ada Budget", level="economic")
+    TouchpointFactory(account=account, summary="Talked about the renewal.")
+    content = csm_client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    assert "Nordwind Voyages" in content
+    assert "Ada Budget" in content
+    assert "Talked about the renewal." in content
+
+
+def test_account_page_empty_states(csm_client, account):
+    content = csm_client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    assert "No stakeholder recorded yet." in content
+    assert "No touchpoint yet" in content
+
+
+def test_editing_facts_saves_and_records_the_change(csm_client, account, csm):
+    url = reverse("accounts:edit", args=[account.pk])
+    response = csm_client.post(url, edit_data(account, cash_runway_months="4.0"))
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert str(account.cash_runway_months) == "4.0"
+    change = FactChange.objects.get(account=account)
+    assert (change.field, change.old_value, change.new_value) == ("cash_runway_months", "18.0", "4.0")
+    assert change.changed_by == csm
+
+
+def test_teammate_can_edit_the_team_account(teammate, account):
+    url = reverse("accounts:edit", args=[account.pk])
+    response = client_for(teammate).post(url, edit_data(account, name="Renamed"))
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.name == "Renamed"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"mrr": "-5"}, "mrr", "MRR cannot be negative."),
+        ({"country": "XX"}, "country", "Unknown country"),
+        ({"renewal_date": "2026-02-31"}, "renewal_date", "Enter a valid date."),
+        ({"contract_start": "not a date"}, "contract_start", "Enter a valid date."),
+        ({"renewal_date": "2020-01-01"}, "renewal_date", "must come after the contract start"),
+        ({"signing_discount_pct": "140"}, "signing_discount_pct", "less than or equal to 100"),
+        ({"currency": "E1"}, "currency", "three-letter currency code"),
+        ({"cash_runway_months": "-1"}, "cash_runway_months", "Cash runway cannot be negative."),
+        ({"name": ""}, "name", "This field is required."),
+    ],
+)
+def test_bad_input_gets_a_clear_error_and_saves_nothing(csm_client, account, overrides, field, message):
+    url = reverse("accounts:edit", args=[account.pk])
+    before = account.__dict__.copy()
+    response = csm_client.post(url, edit_data(account, name="Changed", **overrides) if field != "name"
+                               else edit_data(account, **overrides))  # fmt: skip
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert "nothing was saved" in response.content.decode()
+    account.refresh_from_db()
+    assert account.name == before["name"]
+    assert not FactChange.objects.exists()
+
+
+def test_duplicate_external_id_is_refused(csm_client, account, team, csm):
+    from tests.factories import AccountFactory
+
+    other = AccountFactory(team=team, owner=csm, external_id="CRM-42")
+    url = reverse("accounts:edit", args=[account.pk])
+    response = csm_client.post(url, edit_data(account, external_id=other.external_id))
+    assert "Another account already has this external id." in response.content.decode()
+
+
+def test_log_touchpoint_through_htmx_returns_the_timeline_fragment(csm_client, account):
+    url = reverse("accounts:touchpoint-create", args=[account.pk])
+    happened = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = csm_client.post(
+        url,
+        {"kind": "meeting", "happened_at": happened, "summary": "QBR with the sponsor"},
+        headers={"HX-Request": "true"},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<section id="touchpoints"')
+    assert "QBR with the sponsor" in content
+    assert account.touchpoints.get().author.username == "owner"
+
+
+def test_touchpoint_in_the_future_is_refused_inline(csm_client, account):
+    url = reverse("accounts:touchpoint-create", args=[account.pk])
+    later = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = csm_client.post(
+        url, {"kind": "call", "happened_at": later, "summary": "x"}, headers={"HX-Request": "true"}
+    )
+    assert "A touchpoint cannot be in the future." in response.content.decode()
+    assert not account.touchpoints.exists()
+
+
+def test_touchpoint_without_javascript_redirects_back(csm_client, account):
+    url = reverse("accounts:touchpoint-create", args=[account.pk])
+    happened = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = csm_client.post(url, {"kind": "note", "happened_at": happened, "summary": "Note"})
+    assert response.status_code == 302
+    assert account.touchpoints.count() == 1
+
+
+def test_change_phase_through_htmx(csm_client, account):
+    url = reverse("accounts:phase-change", args=[account.pk])
+    response = csm_client.post(url, {"phase": "defense"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<section id="account-summary"')
+    assert "accountChanged" in json.loads(response["HX-Trigger"])
+    account.refresh_from_db()
+    assert account.phase == "defense"
+    assert account.phase_entered_on == timezone.localdate()
+
+
+def test_unknown_phase_is_refused(csm_client, account):
+    url = reverse("accounts:phase-change", args=[account.pk])
+    response = csm_client.post(url, {"phase": "exit"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    account.refresh_from_db()
+    assert account.phase == "maturation"
+
+
+def test_mark_key_stakeholder_left(csm_client, account):
+    ada = StakeholderFactory(account=account, name="Ada Budget")
+    url = reverse("accounts:stakeholder-left", args=[account.pk, ada.pk])
+    assert csm_client.post(url).status_code == 302
+    ada.refresh_from_db()
+    assert ada.left_on == timezone.localdate()
+
+
+def test_get_on_a_post_only_url_is_refused(csm_client, account):
+    url = reverse("accounts:phase-change", args=[account.pk])
+    assert csm_client.get(url).status_code == 405

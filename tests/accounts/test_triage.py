@@ -1,0 +1,136 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.queries import TriageFilters, quarter_bounds, triage_accounts
+from risk.services import rescore_account
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("accounts:list")
+
+
+def names(response) -> list[str]:
+    return [row.name for row in response.context["rows"]]
+
+
+@pytest.fixture
+def portfolio(csm, team):
+    today = timezone.localdate()
+    accounts = {
+        "big-soon": AccountFactory(team=team, owner=csm, name="Big Soon", mrr=Decimal(9000),
+                                   renewal_date=today + timedelta(days=10), phase="defense",
+                                   industry="travel", country="ES"),
+        "big-late": AccountFactory(team=team, owner=csm, name="Big Late", mrr=Decimal(9000),
+                                   renewal_date=today + timedelta(days=300)),
+        "small-soon": AccountFactory(team=team, owner=csm, name="Small Soon", mrr=Decimal(300),
+                                     renewal_date=today + timedelta(days=10), phase="growth",
+                                     industry="logistics"),
+        "churned": AccountFactory(team=team, owner=csm, name="Gone Ltd", status="churned",
+                                  churned_on=today - timedelta(days=40), churn_reason="budget"),
+    }  # fmt: skip
+    for account in accounts.values():
+        rescore_account(account=account)
+    return accounts
+
+
+def test_default_order_puts_big_accounts_renewing_soon_first(csm_client, portfolio):
+    assert names(csm_client.get(LIST)) == ["Big Soon", "Big Late", "Small Soon"]
+
+
+def test_churned_accounts_are_not_in_the_morning_list(csm_client, portfolio):
+    assert "Gone Ltd" not in names(csm_client.get(LIST))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"phase": "defense"}, ["Big Soon"]),
+        ({"industry": "logistics"}, ["Small Soon"]),
+        ({"country": "ES"}, ["Big Soon"]),
+        ({"renewal": "30"}, ["Big Soon", "Small Soon"]),
+        ({"q": "small"}, ["Small Soon"]),
+        ({"sort": "name"}, ["Big Late", "Big Soon", "Small Soon"]),
+        ({"sort": "renewal", "phase": "growth"}, ["Small Soon"]),
+        ({"sort": "mrr", "renewal": "30"}, ["Big Soon", "Small Soon"]),
+        ({"expected_churn": "yes"}, []),
+    ],
+)
+def test_filters_and_sorts(csm_client, portfolio, query, expected):
+    assert names(csm_client.get(LIST, query)) == expected
+
+
+def test_owner_filter(csm_client, portfolio, csm):
+    assert len(names(csm_client.get(LIST, {"owner": csm.pk}))) == 3
+
+
+def test_invalid_filter_value_is_reported_and_ignored(csm_client, portfolio):
+    response = csm_client.get(LIST, {"phase": "bogus", "industry": "logistics"})
+    assert response.status_code == 200
+    assert names(response) == ["Small Soon"]
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_garbage_page_number_shows_a_page_not_an_error(csm_client, portfolio):
+    assert csm_client.get(LIST, {"page": "abc"}).status_code == 200
+    assert csm_client.get(LIST, {"page": "999"}).status_code == 200
+
+
+def test_empty_state_says_nothing_matches(csm_client, portfolio):
+    content = csm_client.get(LIST, {"q": "no such account"}).content.decode()
+    assert "No account matches these filters." in content
+
+
+def test_pagination_shows_fifty_rows_a_page(csm_client, csm, team):
+    AccountFactory.create_batch(55, team=team, owner=csm)
+    first = csm_client.get(LIST)
+    assert len(first.context["rows"]) == 50
+    assert len(csm_client.get(LIST, {"page": 2}).context["rows"]) == 5
+
+
+def test_htmx_request_gets_only_the_table_partial(csm_client, portfolio):
+    response = csm_client.get(LIST, {"phase": "defense"}, headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section id="account-table"')
+    assert "<html" not in content
+    assert "Big Soon" in content
+
+
+def test_full_page_has_the_filters_and_the_table(csm_client, portfolio):
+    content = csm_client.get(LIST).content.decode()
+    assert "<html" in content
+    assert 'id="account-table"' in content
+    assert 'hx-push-url="true"' in content
+
+
+def test_list_query_count_does_not_grow_with_rows(csm_client, csm, team):
+    AccountFactory.create_batch(3, team=team, owner=csm)
+    with CaptureQueriesContext(connection) as few:
+        csm_client.get(LIST)
+    AccountFactory.create_batch(40, team=team, owner=csm)
+    with CaptureQueriesContext(connection) as many:
+        csm_client.get(LIST, {"sort": "mrr"})
+    assert len(many) == len(few)
+
+
+def test_quarter_bounds():
+    from datetime import date
+
+    assert quarter_bounds(date(2026, 11, 23)) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert quarter_bounds(date(2026, 2, 1)) == (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def test_renewal_this_quarter_filter(csm, team):
+    today = timezone.localdate()
+    _, end = quarter_bounds(today)
+    inside = AccountFactory(team=team, owner=csm, renewal_date=end)
+    AccountFactory(team=team, owner=csm, renewal_date=end + timedelta(days=1))
+    accounts = triage_accounts(
+        user=csm, filters=TriageFilters(renewal_this_quarter=True), today=today
+    )
+    assert list(accounts) == [inside]
