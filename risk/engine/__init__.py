@@ -1,0 +1,90 @@
+"""ChurnGuard's churn-risk engine: how likely an account is to leave, and why.
+
+How the score works
+-------------------
+Every account starts from a base score (20 in the default model). Each factor below then adds
+points when it sees a risk, or removes a few when it sees protection. The total, kept between 0
+and 100, is the score; the score falls into a band: low, medium (from 35), high (from 55) or
+critical (from 75). Every factor explains itself in one line that ends with its points, so the
+reasons on an account add up to its score (before the 0..100 limit).
+
+The factors
+-----------
+- industry: how hard the account's industry is hit by the crisis. Travel, aviation, hospitality,
+  events, recruitment and in-person retail score high; logistics, healthcare, supply chain,
+  e-commerce and remote-work tooling held up and score slightly below zero.
+- geography: the country's own row in a dated table (the row in force on the scoring date), or
+  else the points of its region. Dated rows let the table follow the economy over time and let a
+  backtest see the table as it was.
+- cash_stability: how long the customer can survive. Short runway adds the most; then funding
+  stage (a seed start-up is riskier than a profitable, listed or multinational company); monthly
+  burn (ignored for companies paid by their own revenue); late payments in the last 12 months;
+  and a small nudge by segment (a small business has fewer reserves than an enterprise).
+- phase: where the account stands in its journey. Deployment adds points, more for every day
+  past the planned go-live, and more again when a break clause is near. Defense is a standing
+  concern and grows the longer it lasts. Maturation is neutral; growth lowers the score.
+- renewal_proximity: a renewal within 180, 90 or 30 days adds points; a renewal date already
+  passed on an account still active counts as overdue and adds the most.
+- signing_discount: the discount given at signing, the best predictor of non-renewal in the
+  brief's own case; the bigger the discount, the more points.
+- stakeholder: a key stakeholder who left; the more recent the departure, the more points.
+- usage_trend: the share of licensed seats actually used now against about 90 days earlier.
+  Falling adoption adds points, rising adoption removes a few, very low adoption adds some more.
+- kpi_attainment: how far the account reaches the outcomes it bought the product for (target
+  against actual, whichever direction is better). Under 50 % adds many points; above target
+  removes a few. Each KPI counts at most 150 % so one runaway KPI cannot hide the others.
+- signal:<name>: one per custom factor the admin defines on a company signal (CSAT, open
+  tickets...): the points of the furthest threshold the latest reading has crossed.
+
+Missing and stale facts
+-----------------------
+A factor with nothing to go on says so ("No cash facts recorded") and counts 0 points. A fact
+older than the model's maximum age (180 days by default), or dated after the scoring date, is
+treated as missing and the reason says why. The score is never made up from a guess.
+
+Weights
+-------
+Each factor has a weight (1 by default). Its points are multiplied by it and rounded half up; the
+reason then shows the arithmetic ("+18 × 1.5 = +27").
+
+For developers
+--------------
+Plain Python: no Django, no clock, no I/O. `assess(facts, model, as_of=...)` is pure and
+deterministic. Build `ModelConfig.from_dict(...)` once per run and reuse it: it precomputes its
+lookups and remembers contributions it has already built. MRR does not change the score: the
+score says how likely the account is to leave, MRR how much that would cost.
+"""
+
+from .assessment import (
+    BANDS,
+    CUSTOM_FACTOR_PREFIX,
+    FACTORS,
+    Assessment,
+    BandThresholds,
+    Contribution,
+    band_for,
+)
+from .config import ModelConfig
+from .facts import AccountFacts, KpiReading, SignalReading, UsagePoint
+from .scoring import assess
+from .tables import CustomFactor, DatedPoints, ModelConfigError, Threshold
+
+__all__ = [
+    "BANDS",
+    "CUSTOM_FACTOR_PREFIX",
+    "FACTORS",
+    "AccountFacts",
+    "Assessment",
+    "BandThresholds",
+    "Contribution",
+    "CustomFactor",
+    "DatedPoints",
+    "KpiReading",
+    "ModelConfig",
+    "ModelConfigError",
+    "SignalReading",
+    "Threshold",
+    "UsagePoint",
+    "assess",
+    "band_for",
+]

@@ -1,0 +1,247 @@
+"""Where the account stands: industry, country, journey phase, renewal, discount, stakeholders."""
+
+from bisect import bisect_right
+from collections.abc import Hashable
+from datetime import date, timedelta
+
+from ..assessment import Contribution, new_contribution
+from ..config import ModelConfig
+from ..facts import AccountFacts
+from ..text import format_date, format_decimal
+from .common import Part, join_parts, missing, reason_part, remember, scored
+
+_NO_INDUSTRY = new_contribution("industry", 0, "No industry recorded", False)
+_NO_COUNTRY = new_contribution("geography", 0, "No country recorded", False)
+_NO_PHASE = new_contribution("phase", 0, "No journey phase recorded", False)
+_NO_RENEWAL = new_contribution("renewal_proximity", 0, "No renewal date recorded", False)
+_NO_DISCOUNT = new_contribution("signing_discount", 0, "No signing discount recorded", False)
+_NO_STAKEHOLDERS = new_contribution("stakeholder", 0, "No stakeholders recorded", False)
+
+_INDUSTRY_LABELS = {
+    "ecommerce": "E-commerce",
+    "remote_work": "Remote-work",
+}
+_PHASE_WORDS = {
+    "deployment": "onboarding",
+    "defense": "already a concern",
+    "maturation": "deployed and seeing value",
+    "growth": "eligible for expansion",
+}
+
+
+def industry(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    code = facts.industry
+    if code is None:
+        return _NO_INDUSTRY
+    memo = model.compiled.memos["industry"]
+    found = memo.get(code)
+    if found is None:
+        points = model.industry_points.get(code)
+        if points is None:
+            found = missing("industry", f"Industry {code!r} is not in the risk model's table")
+        else:
+            label = _INDUSTRY_LABELS.get(code) or code.replace("_", " ").capitalize()
+            found = scored(model, "industry", points, f"{label} industry: {_exposure(points)}")
+        found = remember(memo, code, found)
+    return found
+
+
+def _exposure(points: int) -> str:
+    if points >= 15:
+        return "heavily exposed to the crisis"
+    if points >= 8:
+        return "exposed to the crisis"
+    if points > 0:
+        return "somewhat exposed to the crisis"
+    if points == 0:
+        return "neutral"
+    return "has held up in the crisis"
+
+
+def geography(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """The country's own dated row in force at `as_of`, else its region's points."""
+    code = facts.country
+    if code is None:
+        return _NO_COUNTRY
+    memo = model.compiled.memos["geography"]
+    key = (code, as_of)
+    found = memo.get(key)
+    if found is None:
+        found = remember(memo, key, _geography(code, model, as_of))
+    return found
+
+
+def _geography(code: str, model: ModelConfig, as_of: date) -> Contribution:
+    region = model.region_of_country.get(code)
+    dated = model.compiled.countries.get(code)
+    if dated is not None:
+        starts, entries = dated
+        i = bisect_right(starts, as_of) - 1
+        if i >= 0:
+            entry = entries[i]
+            where = f"{code} ({region})" if region else code
+            note = entry.note or _exposure(entry.points)
+            since = format_date(entry.effective_from)
+            return scored(
+                model, "geography", entry.points, f"Country {where}: {note} (since {since})"
+            )
+    if region is not None:
+        points = model.region_points[region]
+        return scored(model, "geography", points, f"Country {code}, {region}: {_exposure(points)}")
+    return missing("geography", f"Country {code} is not in the risk model's geography tables")
+
+
+# Journey phase -------------------------------------------------------------------------------
+
+
+def phase(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """The phase's own points, plus deployment lateness, time in defense and a near break clause."""
+    name = facts.phase
+    if name is None:
+        return _NO_PHASE
+    entered_on = facts.phase_entered_on
+    if entered_on is not None and entered_on > as_of:
+        entered_on = None  # entered after as_of: unknown at the time being scored
+    go_live_on = facts.planned_go_live_on if name == "deployment" else None
+    break_clause_on = facts.break_clause_on
+    if break_clause_on is not None and (
+        break_clause_on < as_of or name not in model.compiled.break_clause_phases
+    ):
+        break_clause_on = None  # passed, or irrelevant in this phase
+    # Only what can change the outcome goes in the key, so maturation and growth accounts share.
+    memo = model.compiled.memos["phase"]
+    key = (name, entered_on, go_live_on, break_clause_on, as_of)
+    found = memo.get(key)
+    if found is None:
+        found = _phase(model, as_of, name, entered_on, go_live_on, break_clause_on)
+        found = remember(memo, key, found)
+    return found
+
+
+def _phase(
+    model: ModelConfig,
+    as_of: date,
+    name: str,
+    entered_on: date | None,
+    go_live_on: date | None,
+    break_clause_on: date | None,
+) -> Contribution:
+    # Deployment and defense combine several dates, so whole contributions rarely repeat; their
+    # pieces do, and are remembered one by one.
+    cache = model.compiled.parts
+    key: Hashable = ("phase", name, entered_on)
+    base = cache.get(key)
+    if base is None:
+        points = model.phase_points.get(name)
+        if points is None:
+            return missing("phase", f"Phase {name!r} is not in the risk model's phase table")
+        since = f" since {format_date(entered_on)}" if entered_on is not None else ""
+        text = f"In {name}{since}: {_PHASE_WORDS.get(name, 'as recorded')}"
+        base = remember(cache, key, reason_part(text, points))
+    parts = [base]
+    if name == "deployment":
+        key = ("deployment", entered_on, go_live_on, as_of)
+        lateness = cache.get(key)
+        if lateness is None:
+            lateness = _deployment_lateness(model, as_of, entered_on, go_live_on)
+            lateness = remember(cache, key, lateness)
+        parts.append(lateness)
+    elif name == "defense" and entered_on is not None:
+        days = (as_of - entered_on).days
+        points = model.compiled.defense_duration.points_for_float(days)
+        if points:
+            parts.append(reason_part(f"{days} days in defense without resolution", points))
+    if break_clause_on is not None:
+        key = ("break_clause", break_clause_on, as_of)
+        clause = cache.get(key)
+        if clause is None:
+            days = (break_clause_on - as_of).days
+            text = f"break clause on {format_date(break_clause_on)}, in {days} days"
+            clause = reason_part(text, model.compiled.break_clause.points_for_float(days))
+            clause = remember(cache, key, clause)
+        parts.append(clause)
+    points, text = join_parts(parts)
+    return scored(model, "phase", points, text)
+
+
+def _deployment_lateness(
+    model: ModelConfig, as_of: date, entered_on: date | None, go_live_on: date | None
+) -> Part:
+    if go_live_on is not None:
+        expected, what = go_live_on, "planned go-live"
+    elif entered_on is not None:
+        expected = entered_on + timedelta(days=model.expected_deployment_days)
+        what = f"usual {model.expected_deployment_days}-day deployment"
+    else:
+        return reason_part("no planned go-live date recorded", 0)
+    days_late = (as_of - expected).days
+    if days_late <= 0:
+        return reason_part(f"on schedule for the {what} of {format_date(expected)}", 0)
+    points = model.compiled.deployment_late.points_for_float(days_late)
+    return reason_part(f"{days_late} days past the {what} of {format_date(expected)}", points)
+
+
+# Renewal, discount, stakeholder --------------------------------------------------------------
+
+
+def renewal_proximity(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """A renewal date in the past counts as overdue: the engine only scores active accounts."""
+    renewal_on = facts.renewal_on
+    if renewal_on is None:
+        return _NO_RENEWAL
+    memo = model.compiled.memos["renewal_proximity"]
+    key = (renewal_on, as_of)
+    found = memo.get(key)
+    if found is None:
+        days = (renewal_on - as_of).days
+        on = format_date(renewal_on)
+        if days < 0:
+            text = f"Renewal was due on {on}: overdue by {-days} days"
+            found = scored(model, "renewal_proximity", model.renewal_overdue_points, text)
+        else:
+            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+            points = model.compiled.renewal.points_for_float(days)
+            found = scored(model, "renewal_proximity", points, f"Renewal on {on}, {when}")
+        found = remember(memo, key, found)
+    return found
+
+
+def signing_discount(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """The discount given at signing: in the brief's case, the best predictor of non-renewal."""
+    pct = facts.signing_discount_pct
+    if pct is None:
+        return _NO_DISCOUNT
+    memo = model.compiled.memos["signing_discount"]
+    found = memo.get(pct)
+    if found is None:
+        points = model.compiled.signing_discount.points_for(pct)
+        if pct <= 0:
+            text = "Signed at full price"
+        elif points > 0:
+            text = f"Signed with a {format_decimal(pct)} % discount, a strong sign of non-renewal"
+        else:
+            text = f"Signed with a {format_decimal(pct)} % discount"
+        found = remember(memo, pct, scored(model, "signing_discount", points, text))
+    return found
+
+
+def stakeholder(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """A key stakeholder leaving: the fresher the departure, the more points."""
+    left_on = facts.key_stakeholder_left_on
+    if left_on is not None and left_on > as_of:
+        left_on = None  # not gone yet at the time being scored
+    if left_on is None and not facts.stakeholders_known:
+        return _NO_STAKEHOLDERS
+    memo = model.compiled.memos["stakeholder"]
+    key = (left_on, as_of)
+    found = memo.get(key)
+    if found is None:
+        if left_on is None:
+            found = scored(model, "stakeholder", 0, "Key stakeholders in place")
+        else:
+            days = (as_of - left_on).days
+            points = model.compiled.stakeholder_left.points_for_float(days)
+            text = f"Key stakeholder left on {format_date(left_on)}, {days} days ago"
+            found = scored(model, "stakeholder", points, text)
+        found = remember(memo, key, found)
+    return found

@@ -1,0 +1,138 @@
+"""Whether the account uses what it bought and reaches the outcomes it bought it for."""
+
+from collections.abc import Collection
+from datetime import date
+from operator import attrgetter
+
+from ..assessment import Contribution, new_contribution
+from ..config import ModelConfig
+from ..facts import AccountFacts, KpiReading
+from ..text import format_date
+from .common import join_parts, missing, reason_part, scored
+
+_NO_USAGE = new_contribution("usage_trend", 0, "No usage recorded", False)
+_NO_KPIS = new_contribution("kpi_attainment", 0, "No outcome KPIs recorded", False)
+
+
+def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """Latest share of seats active against the reading about `usage_window_days` earlier.
+
+    The reference is the latest reading at least a window before the latest one, or else the
+    earliest reading there is. Readings without licensed seats or dated after `as_of` are ignored.
+    """
+    usage = facts.usage
+    if not usage:
+        return _NO_USAGE
+    # Same-day readings are ranked by their numbers, so the input order never changes the result.
+    readings = [
+        point
+        for point in sorted(usage, key=_DAY_THEN_NUMBERS)
+        if point.licensed_seats > 0 and point.on <= as_of
+    ]
+    if not readings:
+        return missing("usage_trend", f"No usage with licensed seats up to {format_date(as_of)}")
+    latest = readings[-1]
+    latest_on = latest.on
+    max_age = model.max_fact_age_days
+    if (as_of - latest_on).days > max_age:
+        text = f"Latest usage as of {format_date(latest_on)} is older than {max_age} days"
+        return missing("usage_trend", f"{text}: treated as missing")
+    compiled = model.compiled
+    cutoff = latest_on - compiled.usage_window
+    reference = readings[0]  # unless a reading sits a whole window before the latest
+    for point in reversed(readings):
+        if point.on <= cutoff:
+            reference = point
+            break
+    if reference.on == latest_on:
+        text = f"Only one usage reading (as of {format_date(latest_on)}): no trend yet"
+        return missing("usage_trend", text)
+    then = 100 * reference.active_users / reference.licensed_seats
+    now = 100 * latest.active_users / latest.licensed_seats
+    change = now - then
+    points = compiled.usage_fall.points_for_float(change)
+    points += compiled.usage_rise.points_for_float(change)
+    moved = "fell" if change < -0.5 else "rose" if change > 0.5 else "held"
+    # int(x + 0.5) rounds a non-negative share for display without a costly format spec.
+    text = (
+        f"Active users {moved} from {int(then + 0.5)} % of seats on {format_date(reference.on)}"
+        f" to {int(now + 0.5)} % on {format_date(latest_on)}"
+    )
+    low_points = compiled.low_adoption.points_for_float(now)
+    if low_points:
+        points, text = join_parts(
+            [reason_part(text, points), reason_part("low adoption", low_points)]
+        )
+    return scored(model, "usage_trend", points, text)
+
+
+_DAY_THEN_NUMBERS = attrgetter("on", "active_users", "licensed_seats")
+
+
+def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """Average attainment of the latest fresh reading of each outcome KPI, target against actual."""
+    kpis = facts.kpis
+    if not kpis:
+        return _NO_KPIS
+    if len(kpis) == 1:  # the common case needs no de-duplication
+        known: Collection[KpiReading] = kpis if kpis[0].as_of <= as_of else ()
+    else:
+        latest: dict[str, KpiReading] = {}
+        for reading in kpis:
+            if reading.as_of <= as_of:
+                seen = latest.get(reading.name)
+                if seen is None or _is_newer(reading, seen):
+                    latest[reading.name] = reading
+        known = latest.values()
+    if not known:
+        return missing("kpi_attainment", f"No outcome KPI readings up to {format_date(as_of)}")
+    max_age = model.max_fact_age_days
+    fresh = [r for r in known if (as_of - r.as_of).days <= max_age]
+    if not fresh:
+        newest = format_date(max(r.as_of for r in known))
+        text = f"Outcome KPI readings (latest {newest}) are older than {max_age} days"
+        return missing("kpi_attainment", f"{text}: treated as missing")
+    cap = float(model.kpi_attainment_cap_pct)
+    if len(fresh) == 1:
+        reading = fresh[0]
+        average = attainment_pct(reading, cap)
+        text = (
+            f"Outcome KPI {reading.name} at {int(average + 0.5)} % of target"
+            f" (as of {format_date(reading.as_of)})"
+        )
+    else:
+        ranked = sorted([(attainment_pct(r, cap), r.name) for r in fresh])
+        average = sum([a for a, _ in ranked]) / len(ranked)
+        weakest, weakest_name = ranked[0]
+        text = (
+            f"{len(ranked)} outcome KPIs at {int(average + 0.5)} % of target on average"
+            f" (weakest: {weakest_name} at {int(weakest + 0.5)} %)"
+        )
+    compiled = model.compiled
+    points = compiled.kpi_shortfall.points_for_float(average)
+    points += compiled.kpi_over.points_for_float(average)
+    return scored(model, "kpi_attainment", points, text)
+
+
+def _is_newer(reading: KpiReading, than: KpiReading) -> bool:
+    # Two readings of one KPI on one day: keep the worse, hiding risk is the costlier mistake.
+    if reading.as_of != than.as_of:
+        return reading.as_of > than.as_of
+    return attainment_pct(reading, 1e9) < attainment_pct(than, 1e9)
+
+
+def attainment_pct(reading: KpiReading, cap: float) -> float:
+    """How much of its target a KPI reached, 0..cap percent, honouring `higher_is_better`."""
+    target = float(reading.target)
+    actual = float(reading.actual)
+    if target <= 0:
+        # A ratio to a zero or negative target means nothing: the target is met or it is not.
+        met = actual >= target if reading.higher_is_better else actual <= target
+        return 100.0 if met else 0.0
+    if reading.higher_is_better:
+        pct = 100 * actual / target
+    elif actual <= 0:
+        return cap
+    else:
+        pct = 100 * target / actual
+    return 0.0 if pct < 0 else cap if pct > cap else pct

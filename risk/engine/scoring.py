@@ -1,0 +1,53 @@
+"""assess(): every factor's contribution, summed onto the base score and banded."""
+
+from datetime import date
+from operator import attrgetter
+
+from .assessment import Assessment, band_for, new_assessment
+from .config import ModelConfig
+from .factors import (
+    cash_stability,
+    geography,
+    industry,
+    kpi_attainment,
+    phase,
+    renewal_proximity,
+    signal_contribution,
+    signing_discount,
+    stakeholder,
+    unread_signals,
+    usage_trend,
+)
+from .facts import AccountFacts
+
+_POINTS = attrgetter("points")
+
+
+def assess(facts: AccountFacts, model: ModelConfig, *, as_of: date) -> Assessment:
+    """Score one account as of a date. Pure: same facts, model and date, same assessment.
+
+    Contributions come biggest drag first; ties by factor name. The score is the model's base
+    score plus every contribution's points, clamped to 0..100.
+    """
+    # Built in factor-name order ("signal:..." sorts between "renewal_..." and "signing_..."),
+    # so one stable sort on points gives the documented tie-break without a second key.
+    contributions = [
+        cash_stability(facts, model, as_of),
+        geography(facts, model, as_of),
+        industry(facts, model, as_of),
+        kpi_attainment(facts, model, as_of),
+        phase(facts, model, as_of),
+        renewal_proximity(facts, model, as_of),
+    ]
+    if facts.signals:
+        for name, factor, table in model.compiled.custom:
+            contributions.append(signal_contribution(name, factor, table, facts, model, as_of))
+    else:
+        contributions.extend(unread_signals(model))
+    contributions.append(signing_discount(facts, model, as_of))
+    contributions.append(stakeholder(facts, model, as_of))
+    contributions.append(usage_trend(facts, model, as_of))
+    contributions.sort(key=_POINTS, reverse=True)
+    total = model.base_score + sum(map(_POINTS, contributions))
+    score = 0 if total < 0 else 100 if total > 100 else total
+    return new_assessment(score, band_for(score, model.bands), tuple(contributions))

@@ -1,0 +1,920 @@
+"""The risk engine, factor by factor, then whole accounts. No Django, no database.
+
+Every expectation reads off the default model (risk/default_model.py), as of 12 Sep 2026.
+"""
+
+import dataclasses
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from risk.default_model import DEFAULT_MODEL
+from risk.engine import (
+    BANDS,
+    FACTORS,
+    AccountFacts,
+    BandThresholds,
+    CustomFactor,
+    KpiReading,
+    ModelConfig,
+    ModelConfigError,
+    SignalReading,
+    Threshold,
+    UsagePoint,
+    assess,
+    band_for,
+)
+from risk.engine import factors as f
+
+AS_OF = date(2026, 9, 12)
+MODEL = ModelConfig.from_dict(DEFAULT_MODEL)
+
+
+def ago(days: int) -> date:
+    return AS_OF - timedelta(days=days)
+
+
+def ahead(days: int) -> date:
+    return AS_OF + timedelta(days=days)
+
+
+def dec(value: str | int) -> Decimal:
+    return Decimal(value)
+
+
+def model_with(**changes: object) -> ModelConfig:
+    return dataclasses.replace(MODEL, **changes)  # type: ignore[arg-type]
+
+
+def seats(days_ago: int, active: int, licensed: int = 100) -> UsagePoint:
+    return UsagePoint(ago(days_ago), active, licensed)
+
+
+def kpi(target: str, actual: str, *, higher_is_better: bool = True, **kw: object) -> KpiReading:
+    name = str(kw.get("name", "qualified_leads"))
+    as_of = kw.get("as_of", ago(10))
+    assert isinstance(as_of, date)
+    return KpiReading(name, dec(target), dec(actual), higher_is_better, as_of)
+
+
+# Industry ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "points", "reason"),
+    [
+        ("travel", 18, "Travel industry: heavily exposed to the crisis, +18"),
+        ("recruitment", 12, "Recruitment industry: exposed to the crisis, +12"),
+        ("media", 4, "Media industry: somewhat exposed to the crisis, +4"),
+        ("software", 0, "Software industry: neutral, +0"),
+        ("remote_work", -4, "Remote-work industry: has held up in the crisis, -4"),
+    ],
+)
+def test_industry_points_come_from_the_table(code, points, reason):
+    c = f.industry(AccountFacts(industry=code), MODEL, AS_OF)
+    assert (c.factor, c.points, c.reason, c.has_data) == ("industry", points, reason, True)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (None, "No industry recorded"),
+        ("mining", "Industry 'mining' is not in the risk model's table"),
+    ],
+)
+def test_industry_without_a_known_code_has_no_data(code, reason):
+    c = f.industry(AccountFacts(industry=code), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+
+
+# Geography -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("country", "as_of", "points", "reason"),
+    [
+        (
+            "IT",
+            AS_OF,
+            6,
+            "Country IT (EU-South): recovered, still fragile (since 1 Jun 2022), +6",
+        ),
+        (
+            "IT",
+            date(2021, 1, 1),
+            14,
+            "Country IT (EU-South): first and longest lockdowns (since 1 Mar 2020), +14",
+        ),
+        ("CN", date(2019, 12, 1), 3, "Country CN, APAC: somewhat exposed to the crisis, +3"),
+        ("FR", AS_OF, 2, "Country FR, EU-West: somewhat exposed to the crisis, +2"),
+        ("SE", AS_OF, -2, "Country SE, EU-North: has held up in the crisis, -2"),
+    ],
+    ids=["own-row-today", "own-row-in-2021", "before-own-row-region", "region", "protective"],
+)
+def test_geography_uses_the_dated_row_in_force_else_the_region(country, as_of, points, reason):
+    c = f.geography(AccountFacts(country=country), MODEL, as_of)
+    assert (c.points, c.reason, c.has_data) == (points, reason, True)
+
+
+@pytest.mark.parametrize(
+    ("country", "reason"),
+    [
+        (None, "No country recorded"),
+        ("PL", "Country PL is not in the risk model's geography tables"),
+    ],
+)
+def test_geography_without_a_known_country_has_no_data(country, reason):
+    c = f.geography(AccountFacts(country=country), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+
+
+# Cash stability ------------------------------------------------------------------------------
+
+
+def cash(**kw: object) -> AccountFacts:
+    return AccountFacts(cash_facts_as_of=ago(11), **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("months", "points"),
+    [("0.5", 28), ("1", 28), ("2", 22), ("3", 22), ("4", 15), ("9", 8), ("18", 2), ("30", 0)],
+)
+def test_shorter_runway_adds_more_points(months, points):
+    assert f.cash_stability(cash(cash_runway_months=dec(months)), MODEL, AS_OF).points == points
+
+
+def test_runway_reason_reads_in_plain_words():
+    c = f.cash_stability(cash(cash_runway_months=dec(3)), MODEL, AS_OF)
+    assert c.reason == "Cash (as of 1 Sep 2026): runway 3 months, survives one quarter at most, +22"
+
+
+@pytest.mark.parametrize(
+    ("stage", "points"),
+    [
+        ("seed", 10),
+        ("series_a", 7),
+        ("bootstrapped", 3),
+        ("profitable", -4),
+        ("listed", -3),
+        ("multinational", -5),
+    ],
+)
+def test_funding_stage_early_start_ups_score_worse_than_established_companies(stage, points):
+    assert f.cash_stability(cash(funding_stage=stage), MODEL, AS_OF).points == points
+
+
+@pytest.mark.parametrize(
+    ("stage", "points"),
+    [("seed", 10 + 5), ("series_b_plus", 4 + 5), ("profitable", -4), ("multinational", -5)],
+)
+def test_high_burn_counts_only_for_companies_living_on_their_funding(stage, points):
+    facts = cash(funding_stage=stage, monthly_burn=dec(250_000))
+    assert f.cash_stability(facts, MODEL, AS_OF).points == points
+
+
+@pytest.mark.parametrize(("late", "points"), [(0, 0), (1, 3), (2, 6), (4, 10), (7, 14)])
+def test_late_payments_add_points(late, points):
+    assert f.cash_stability(cash(late_payments=late), MODEL, AS_OF).points == points
+
+
+@pytest.mark.parametrize(("segment", "points"), [("smb", 3), ("mid_market", 0), ("enterprise", -2)])
+def test_segment_nudges_cash_stability(segment, points):
+    facts = cash(cash_runway_months=dec(30), segment=segment)
+    assert f.cash_stability(facts, MODEL, AS_OF).points == points
+
+
+def test_cash_parts_each_show_their_points_and_add_up():
+    facts = cash(
+        cash_runway_months=dec(3),
+        funding_stage="seed",
+        monthly_burn=dec(250_000),
+        late_payments=2,
+        segment="smb",
+    )
+    c = f.cash_stability(facts, MODEL, AS_OF)
+    assert c.points == 22 + 10 + 5 + 6 + 3
+    assert c.reason == (
+        "Cash (as of 1 Sep 2026): runway 3 months, survives one quarter at most (+22); "
+        "seed-stage start-up (+10); burning 250,000 a month (+5); "
+        "2 late payments in 12 months (+6); small business (+3), +46"
+    )
+
+
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        (AccountFacts(), "No cash facts recorded"),
+        (AccountFacts(segment="smb"), "No cash facts recorded"),
+        (
+            AccountFacts(cash_runway_months=dec(3), cash_facts_as_of=ago(200)),
+            "Cash facts as of 24 Feb 2026 are older than 180 days: treated as missing",
+        ),
+        (
+            AccountFacts(cash_runway_months=dec(3), cash_facts_as_of=ahead(3)),
+            "Cash facts as of 15 Sep 2026 are dated after 12 Sep 2026: treated as missing",
+        ),
+    ],
+    ids=["nothing", "segment-only", "stale", "recorded-after-as-of"],
+)
+def test_cash_stability_without_usable_facts_has_no_data(facts, reason):
+    c = f.cash_stability(facts, MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+
+
+def test_cash_facts_exactly_at_the_maximum_age_still_count():
+    facts = AccountFacts(cash_runway_months=dec(3), cash_facts_as_of=ago(180))
+    assert f.cash_stability(facts, MODEL, AS_OF).points == 22
+
+
+def test_undated_cash_facts_count_and_say_so():
+    c = f.cash_stability(AccountFacts(cash_runway_months=dec(3)), MODEL, AS_OF)
+    assert c.reason.startswith("Cash (undated): runway 3 months")
+    assert c.points == 22
+
+
+# Journey phase -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phase", "points", "reason"),
+    [
+        ("growth", -5, "In growth: eligible for expansion, -5"),
+        ("maturation", 0, "In maturation: deployed and seeing value, +0"),
+        ("defense", 16, "In defense: already a concern, +16"),
+    ],
+)
+def test_phase_base_points(phase, points, reason):
+    c = f.phase(AccountFacts(phase=phase), MODEL, AS_OF)
+    assert (c.points, c.reason) == (points, reason)
+
+
+@pytest.mark.parametrize(
+    ("days_late", "points"),
+    [(-10, 6), (0, 6), (1, 6 + 2), (45, 6 + 6), (60, 6 + 10), (120, 6 + 14), (200, 6 + 18)],
+)
+def test_deployment_risk_grows_with_days_past_the_planned_go_live(days_late, points):
+    facts = AccountFacts(phase="deployment", planned_go_live_on=ago(days_late))
+    assert f.phase(facts, MODEL, AS_OF).points == points
+
+
+def test_deployment_reason_names_the_delay_and_the_break_clause():
+    facts = AccountFacts(
+        phase="deployment",
+        phase_entered_on=ago(300),
+        planned_go_live_on=ago(120),
+        break_clause_on=ahead(60),
+    )
+    c = f.phase(facts, MODEL, AS_OF)
+    assert c.points == 6 + 14 + 7
+    assert c.reason == (
+        "In deployment since 16 Nov 2025: onboarding (+6); "
+        "120 days past the planned go-live of 15 May 2026 (+14); "
+        "break clause on 11 Nov 2026, in 60 days (+7), +27"
+    )
+
+
+def test_deployment_without_a_go_live_date_assumes_the_usual_deployment_length():
+    facts = AccountFacts(phase="deployment", phase_entered_on=ago(150))
+    c = f.phase(facts, MODEL, AS_OF)
+    assert c.points == 6 + 10
+    assert "60 days past the usual 90-day deployment of 14 Jul 2026 (+10)" in c.reason
+
+
+@pytest.mark.parametrize(
+    ("phase", "break_in_days", "points"),
+    [
+        ("deployment", 20, 6 + 12),
+        ("deployment", 60, 6 + 7),
+        ("deployment", 120, 6 + 3),
+        ("deployment", 300, 6 + 0),
+        ("deployment", -1, 6),
+        ("defense", 20, 16 + 12),
+        ("maturation", 20, 0),
+        ("growth", 20, -5),
+    ],
+    ids=lambda v: str(v),
+)
+def test_a_near_break_clause_adds_points_in_deployment_and_defense(phase, break_in_days, points):
+    facts = AccountFacts(phase=phase, break_clause_on=ahead(break_in_days))
+    assert f.phase(facts, MODEL, AS_OF).points == points
+
+
+@pytest.mark.parametrize(("days", "points"), [(30, 16), (100, 16 + 3), (200, 16 + 6)])
+def test_defense_weighs_more_the_longer_it_lasts(days, points):
+    facts = AccountFacts(phase="defense", phase_entered_on=ago(days))
+    assert f.phase(facts, MODEL, AS_OF).points == points
+
+
+def test_a_phase_entered_after_as_of_ignores_its_start_date():
+    facts = AccountFacts(phase="defense", phase_entered_on=ahead(5))
+    assert f.phase(facts, MODEL, AS_OF).reason == "In defense: already a concern, +16"
+
+
+@pytest.mark.parametrize(
+    ("phase", "reason"),
+    [
+        (None, "No journey phase recorded"),
+        ("churned", "Phase 'churned' is not in the risk model's phase table"),
+    ],
+)
+def test_phase_without_a_known_phase_has_no_data(phase, reason):
+    c = f.phase(AccountFacts(phase=phase), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+
+
+# Renewal proximity ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "points", "reason"),
+    [
+        (0, 12, "Renewal on 12 Sep 2026, today, +12"),
+        (1, 12, "Renewal on 13 Sep 2026, tomorrow, +12"),
+        (30, 12, "Renewal on 12 Oct 2026, in 30 days, +12"),
+        (31, 7, "Renewal on 13 Oct 2026, in 31 days, +7"),
+        (90, 7, "Renewal on 11 Dec 2026, in 90 days, +7"),
+        (150, 3, "Renewal on 9 Feb 2027, in 150 days, +3"),
+        (200, 0, "Renewal on 31 Mar 2027, in 200 days, +0"),
+        (-5, 15, "Renewal was due on 7 Sep 2026: overdue by 5 days, +15"),
+    ],
+)
+def test_renewal_adds_points_as_it_approaches_and_most_when_overdue(days, points, reason):
+    c = f.renewal_proximity(AccountFacts(renewal_on=ahead(days)), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (points, reason, True)
+
+
+def test_no_renewal_date_has_no_data():
+    c = f.renewal_proximity(AccountFacts(), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, "No renewal date recorded", False)
+
+
+# Signing discount ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pct", "points", "reason"),
+    [
+        ("0", 0, "Signed at full price, +0"),
+        ("3", 0, "Signed with a 3 % discount, +0"),
+        ("5", 2, "Signed with a 5 % discount, a strong sign of non-renewal, +2"),
+        ("25.0", 9, "Signed with a 25 % discount, a strong sign of non-renewal, +9"),
+        ("45", 17, "Signed with a 45 % discount, a strong sign of non-renewal, +17"),
+    ],
+)
+def test_a_bigger_signing_discount_adds_more_points(pct, points, reason):
+    c = f.signing_discount(AccountFacts(signing_discount_pct=dec(pct)), MODEL, AS_OF)
+    assert (c.points, c.reason) == (points, reason)
+
+
+def test_no_signing_discount_recorded_has_no_data():
+    c = f.signing_discount(AccountFacts(), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, "No signing discount recorded", False)
+
+
+# Stakeholder ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "points"), [(0, 14), (21, 14), (60, 10), (150, 6), (300, 3), (400, 0)]
+)
+def test_a_fresher_key_stakeholder_departure_adds_more_points(days, points):
+    facts = AccountFacts(stakeholders_known=True, key_stakeholder_left_on=ago(days))
+    assert f.stakeholder(facts, MODEL, AS_OF).points == points
+
+
+def test_stakeholder_departure_reason():
+    facts = AccountFacts(stakeholders_known=True, key_stakeholder_left_on=ago(21))
+    reason = f.stakeholder(facts, MODEL, AS_OF).reason
+    assert reason == "Key stakeholder left on 22 Aug 2026, 21 days ago, +14"
+
+
+@pytest.mark.parametrize(
+    ("facts", "points", "reason", "has_data"),
+    [
+        (AccountFacts(), 0, "No stakeholders recorded", False),
+        (AccountFacts(stakeholders_known=True), 0, "Key stakeholders in place, +0", True),
+        (
+            AccountFacts(stakeholders_known=True, key_stakeholder_left_on=ahead(3)),
+            0,
+            "Key stakeholders in place, +0",
+            True,
+        ),
+        (
+            AccountFacts(key_stakeholder_left_on=ago(10)),
+            14,
+            "Key stakeholder left on 2 Sep 2026, 10 days ago, +14",
+            True,
+        ),
+    ],
+    ids=["nobody-recorded", "in-place", "leaves-after-as-of", "departure-is-data-itself"],
+)
+def test_stakeholder_cases(facts, points, reason, has_data):
+    c = f.stakeholder(facts, MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (points, reason, has_data)
+
+
+# Usage trend ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("then", "now", "points"),
+    [
+        (80, 78, 0),
+        (80, 74, 3),
+        (80, 65, 6),
+        (80, 55, 10),
+        (80, 45, 14),
+        (50, 56, -2),
+        (50, 70, -4),
+        (20, 20, 5),  # flat, but only a fifth of the seats are used
+        (60, 5, 14 + 8),
+    ],
+)
+def test_falling_adoption_adds_points_and_rising_adoption_removes_a_few(then, now, points):
+    facts = AccountFacts(usage=(seats(95, then), seats(5, now)))
+    assert f.usage_trend(facts, MODEL, AS_OF).points == points
+
+
+def test_usage_reason_names_both_readings():
+    facts = AccountFacts(usage=(seats(95, 80), seats(5, 55)))
+    reason = f.usage_trend(facts, MODEL, AS_OF).reason
+    assert reason == "Active users fell from 80 % of seats on 9 Jun 2026 to 55 % on 7 Sep 2026, +10"
+
+
+def test_usage_compares_with_the_reading_about_a_window_earlier_in_any_order():
+    usage = (seats(0, 50), seats(200, 10), seats(30, 40), seats(100, 80))
+    c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
+    assert "from 80 % of seats on 4 Jun 2026 to 50 %" in c.reason
+    assert f.usage_trend(AccountFacts(usage=usage[::-1]), MODEL, AS_OF) == c
+
+
+def test_usage_without_a_reading_a_window_earlier_uses_the_earliest_one():
+    usage = (seats(0, 50), seats(30, 40), seats(60, 70))
+    assert (
+        "from 70 % of seats on 14 Jul 2026"
+        in f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF).reason
+    )
+
+
+def test_usage_ignores_readings_after_as_of_and_without_seats():
+    usage = (seats(95, 80), seats(5, 55), seats(-3, 100), UsagePoint(ago(1), 0, 0))
+    assert f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF).points == 10
+
+
+@pytest.mark.parametrize(
+    ("usage", "reason"),
+    [
+        ((), "No usage recorded"),
+        ((seats(5, 50),), "Only one usage reading (as of 7 Sep 2026): no trend yet"),
+        (
+            (seats(300, 50), seats(200, 20)),
+            "Latest usage as of 24 Feb 2026 is older than 180 days: treated as missing",
+        ),
+        ((seats(-5, 50),), "No usage with licensed seats up to 12 Sep 2026"),
+    ],
+    ids=["none", "one-point", "stale", "only-after-as-of"],
+)
+def test_usage_trend_without_two_usable_readings_has_no_data(usage, reason):
+    c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+
+
+# Outcome KPI attainment ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reading", "points"),
+    [
+        (kpi("100", "20"), 18),
+        (kpi("100", "40"), 12),
+        (kpi("100", "70"), 7),
+        (kpi("100", "85"), 3),
+        (kpi("100", "95"), 0),
+        (kpi("100", "110"), -2),
+        (kpi("100", "130"), -5),
+        (kpi("10", "20", higher_is_better=False), 12),  # staff turnover twice the target
+        (kpi("10", "8", higher_is_better=False), -5),
+        (kpi("10", "0", higher_is_better=False), -5),
+        (kpi("0", "0"), 0),  # a zero target met
+        (kpi("0", "-1"), 18),  # a zero target missed
+    ],
+)
+def test_kpi_attainment_under_target_adds_points_over_target_removes_a_few(reading, points):
+    assert f.kpi_attainment(AccountFacts(kpis=(reading,)), MODEL, AS_OF).points == points
+
+
+def test_single_kpi_reason():
+    reason = f.kpi_attainment(AccountFacts(kpis=(kpi("100", "40"),)), MODEL, AS_OF).reason
+    assert reason == "Outcome KPI qualified_leads at 40 % of target (as of 2 Sep 2026), +12"
+
+
+def test_several_kpis_average_and_name_the_weakest():
+    readings = (
+        kpi("100", "30", name="leads"),
+        kpi("10", "10", higher_is_better=False, name="churn"),
+    )
+    c = f.kpi_attainment(AccountFacts(kpis=readings), MODEL, AS_OF)
+    assert c.points == 7  # (30 % + 100 %) / 2 = 65 %
+    assert c.reason == "2 outcome KPIs at 65 % of target on average (weakest: leads at 30 %), +7"
+
+
+def test_one_runaway_kpi_cannot_hide_the_others():
+    readings = (kpi("100", "1000", name="leads"), kpi("100", "30", name="nps"))
+    # capped at 150 %: (150 + 30) / 2 = 90 %
+    assert f.kpi_attainment(AccountFacts(kpis=readings), MODEL, AS_OF).points == 3
+
+
+def test_the_latest_reading_of_each_kpi_counts():
+    readings = (kpi("100", "20", as_of=ago(5)), kpi("100", "95", as_of=ago(40)))
+    assert f.kpi_attainment(AccountFacts(kpis=readings), MODEL, AS_OF).points == 18
+
+
+@pytest.mark.parametrize(
+    ("readings", "reason"),
+    [
+        ((), "No outcome KPIs recorded"),
+        (
+            (kpi("100", "20", as_of=ago(200)),),
+            "Outcome KPI readings (latest 24 Feb 2026) are older than 180 days: treated as missing",
+        ),
+        ((kpi("100", "20", as_of=ahead(1)),), "No outcome KPI readings up to 12 Sep 2026"),
+    ],
+    ids=["none", "stale", "after-as-of"],
+)
+def test_kpi_attainment_without_fresh_readings_has_no_data(readings, reason):
+    c = f.kpi_attainment(AccountFacts(kpis=readings), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+
+
+# Custom factors ------------------------------------------------------------------------------
+
+CSAT, TICKETS = MODEL.custom_factors
+
+
+def signal(name: str, value: str, days_ago: int = 3) -> AccountFacts:
+    return AccountFacts(signals={name: SignalReading(dec(value), ago(days_ago))})
+
+
+@pytest.mark.parametrize(
+    ("value", "points", "reason"),
+    [
+        ("4.2", 0, "CSAT (1-5) 4.2 (as of 9 Sep 2026), +0"),
+        ("3.5", 4, "CSAT (1-5) 3.5 (as of 9 Sep 2026): at or below 3.5, +4"),
+        ("2.8", 8, "CSAT (1-5) 2.8 (as of 9 Sep 2026): at or below 3, +8"),
+        ("1.5", 12, "CSAT (1-5) 1.5 (as of 9 Sep 2026): at or below 2, +12"),
+    ],
+)
+def test_a_lower_is_riskier_signal_takes_the_furthest_threshold_crossed(value, points, reason):
+    c = f.custom_signal(CSAT, signal("csat", value), MODEL, AS_OF)
+    assert (c.factor, c.points, c.reason) == ("signal:csat", points, reason)
+
+
+@pytest.mark.parametrize(("value", "points"), [("3", 0), ("5", 2), ("12", 5), ("25", 8)])
+def test_a_higher_is_riskier_signal_takes_the_furthest_threshold_crossed(value, points):
+    assert f.custom_signal(TICKETS, signal("open_tickets", value), MODEL, AS_OF).points == points
+
+
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        (AccountFacts(), "No CSAT (1-5) reading recorded"),
+        (signal("nps", "10"), "No CSAT (1-5) reading recorded"),
+        (
+            signal("csat", "1", days_ago=181),
+            "CSAT (1-5) reading as of 15 Mar 2026 is older than 180 days: treated as missing",
+        ),
+        (
+            signal("csat", "1", days_ago=-1),
+            "CSAT (1-5) reading as of 13 Sep 2026 is dated after 12 Sep 2026: treated as missing",
+        ),
+    ],
+    ids=["no-signals", "other-signal", "stale", "after-as-of"],
+)
+def test_custom_factor_without_a_usable_reading_has_no_data(facts, reason):
+    c = f.custom_signal(CSAT, facts, MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+
+
+def test_custom_factor_must_belong_to_the_model():
+    stranger = CustomFactor("nps", "NPS", False, (Threshold(dec(0), 5),))
+    with pytest.raises(ValueError, match="signal:nps"):
+        f.custom_signal(stranger, AccountFacts(), MODEL, AS_OF)
+
+
+# Weights -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("weight", "points", "reason"),
+    [
+        (1.5, 27, "Travel industry: heavily exposed to the crisis, +18 × 1.5 = +27"),
+        (0.25, 5, "Travel industry: heavily exposed to the crisis, +18 × 0.25 = +5"),  # 4.5 up
+        (0.0, 0, "Travel industry: heavily exposed to the crisis, +18 × 0 = +0"),
+    ],
+)
+def test_a_weight_multiplies_the_points_and_the_reason_shows_it(weight, points, reason):
+    model = model_with(weights={"industry": weight})
+    c = f.industry(AccountFacts(industry="travel"), model, AS_OF)
+    assert (c.points, c.reason) == (points, reason)
+
+
+def test_custom_factors_can_be_weighted_too():
+    model = model_with(weights={"signal:csat": 2.0})
+    assert assess(signal("csat", "1.5"), model, as_of=AS_OF).score == 20 + 24
+
+
+# Whole assessments ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [(0, "low"), (34, "low"), (35, "medium"), (54, "medium"), (55, "high"), (75, "critical")],
+)
+def test_band_for_uses_the_lowest_score_of_each_band(score, band):
+    assert band_for(score, MODEL.bands) == band
+
+
+def test_every_factor_contributes_once_biggest_drag_first_ties_by_name():
+    a = assess(AccountFacts(industry="travel", country="SE"), MODEL, as_of=AS_OF)
+    names = [c.factor for c in a.contributions]
+    assert sorted(names) == sorted([*FACTORS, "signal:csat", "signal:open_tickets"])
+    assert names[0] == "industry" and names[-1] == "geography"
+    zeros = [c.factor for c in a.contributions if c.points == 0]
+    assert zeros == sorted(zeros)
+
+
+def test_score_is_the_base_plus_every_contribution():
+    facts = AccountFacts(industry="travel", renewal_on=ahead(10), signing_discount_pct=dec(25))
+    a = assess(facts, MODEL, as_of=AS_OF)
+    assert a.score == 20 + 18 + 12 + 9 == MODEL.base_score + sum(c.points for c in a.contributions)
+
+
+def test_score_is_clamped_to_0_and_100():
+    generous = model_with(industry_points={"travel": 150, "logistics": -150})
+    assert assess(AccountFacts(industry="travel"), generous, as_of=AS_OF).score == 100
+    assert assess(AccountFacts(industry="logistics"), generous, as_of=AS_OF).score == 0
+
+
+TRAVEL_START_UP = AccountFacts(
+    industry="travel",
+    country="ES",
+    segment="smb",
+    mrr=dec(1_200),
+    phase="deployment",
+    phase_entered_on=ago(300),
+    planned_go_live_on=ago(120),
+    break_clause_on=ahead(61),
+    funding_stage="seed",
+    cash_runway_months=dec(3),
+    monthly_burn=dec(180_000),
+    cash_facts_as_of=ago(12),
+    stakeholders_known=True,
+)
+LOGISTICS_IN_GROWTH = AccountFacts(
+    industry="logistics",
+    country="DE",
+    segment="enterprise",
+    mrr=dec(9_000),
+    phase="growth",
+    phase_entered_on=ago(400),
+    renewal_on=ahead(150),
+    signing_discount_pct=dec(0),
+    funding_stage="profitable",
+    cash_runway_months=dec(48),
+    late_payments=0,
+    cash_facts_as_of=ago(20),
+    stakeholders_known=True,
+    usage=(seats(100, 62), seats(10, 78)),
+    kpis=(kpi("500", "560", name="deliveries_on_time"),),
+)
+SOFTWARE_RENEWING_AT_A_DISCOUNT = AccountFacts(
+    industry="software",
+    country="US",
+    segment="mid_market",
+    phase="maturation",
+    renewal_on=ahead(45),
+    signing_discount_pct=dec(25),
+    stakeholders_known=True,
+    usage=(seats(90, 60), seats(2, 61)),
+)
+DEFENSE_AFTER_A_DEPARTURE = AccountFacts(
+    industry="manufacturing",
+    country="FR",
+    phase="defense",
+    phase_entered_on=ago(40),
+    key_stakeholder_left_on=ago(21),
+    stakeholders_known=True,
+    usage=(seats(92, 70), seats(3, 45)),
+)
+RETAIL_OVERDUE_WITH_MISSED_OUTCOMES = AccountFacts(
+    industry="retail",
+    country="IT",
+    phase="maturation",
+    renewal_on=ago(10),
+    kpis=(kpi("200", "80", name="footfall_conversions"),),
+    signals={"csat": SignalReading(dec("2.9"), ago(7))},
+)
+NOTHING_KNOWN = AccountFacts()
+EVERYTHING_STALE = AccountFacts(
+    funding_stage="seed",
+    cash_runway_months=dec(2),
+    cash_facts_as_of=ago(400),
+    usage=(seats(500, 90), seats(300, 10)),
+    kpis=(kpi("100", "5", as_of=ago(365)),),
+    signals={"csat": SignalReading(dec(1), ago(365))},
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "band", "score", "top_factors"),
+    [
+        (TRAVEL_START_UP, "critical", 100, ["cash_stability", "phase", "industry"]),
+        (LOGISTICS_IN_GROWTH, "low", 20 - 3 - 1 - 6 - 5 + 3 - 4 - 2, []),
+        (SOFTWARE_RENEWING_AT_A_DISCOUNT, "medium", 20 + 9 + 7 + 1, ["signing_discount"]),
+        (DEFENSE_AFTER_A_DEPARTURE, "high", 20 + 16 + 14 + 10 + 4 + 2, ["phase", "stakeholder"]),
+        (
+            RETAIL_OVERDUE_WITH_MISSED_OUTCOMES,
+            "high",
+            20 + 15 + 12 + 10 + 8 + 6,
+            ["renewal_proximity", "kpi_attainment", "industry"],
+        ),
+        (NOTHING_KNOWN, "low", 20, []),
+        (EVERYTHING_STALE, "low", 20, []),
+    ],
+    ids=[
+        "travel seed start-up, 3 months runway, deployment 120 days late, break clause in 2"
+        " months -> critical",
+        "profitable logistics company in growth, fresh facts, adoption rising -> low",
+        "mid-market software renewing in 45 days after a 25 % signing discount -> medium",
+        "defense account whose key stakeholder left 3 weeks ago, adoption down 25 points -> high",
+        "retail in Italy, renewal overdue, outcome KPI at 40 %, CSAT 2.9 -> high",
+        "brand-new account with nothing recorded -> base score, every factor says no data",
+        "stale facts count as missing -> base score, every stale factor says why",
+    ],
+)
+def test_golden_accounts(facts, band, score, top_factors):
+    a = assess(facts, MODEL, as_of=AS_OF)
+    assert (a.score, a.band) == (score, band)
+    assert [c.factor for c in a.contributions[: len(top_factors)]] == top_factors
+
+
+def test_the_travel_start_up_explains_itself():
+    reasons = [c.reason for c in assess(TRAVEL_START_UP, MODEL, as_of=AS_OF).contributions[:3]]
+    assert reasons == [
+        "Cash (as of 31 Aug 2026): runway 3 months, survives one quarter at most (+22); "
+        "seed-stage start-up (+10); burning 180,000 a month (+2); small business (+3), +37",
+        "In deployment since 16 Nov 2025: onboarding (+6); 120 days past the planned go-live of"
+        " 15 May 2026 (+14); break clause on 12 Nov 2026, in 61 days (+7), +27",
+        "Travel industry: heavily exposed to the crisis, +18",
+    ]
+
+
+def test_an_account_with_nothing_known_says_what_is_missing_for_every_factor():
+    a = assess(NOTHING_KNOWN, MODEL, as_of=AS_OF)
+    assert not any(c.has_data for c in a.contributions)
+    assert {c.points for c in a.contributions} == {0}
+
+
+def test_stale_facts_say_they_were_treated_as_missing():
+    a = assess(EVERYTHING_STALE, MODEL, as_of=AS_OF)
+    stale = {c.factor for c in a.contributions if "treated as missing" in c.reason}
+    assert stale == {"cash_stability", "usage_trend", "kpi_attainment", "signal:csat"}
+
+
+def test_the_same_account_scored_as_of_an_earlier_date_sees_that_date_s_facts():
+    facts = AccountFacts(country="IT", renewal_on=date(2021, 2, 1))
+    then = assess(facts, MODEL, as_of=date(2021, 1, 1))
+    now = assess(facts, MODEL, as_of=AS_OF)
+    assert then.score == 20 + 14 + 7
+    assert now.score == 20 + 6 + 15  # renewal long overdue
+
+
+def test_mrr_does_not_change_the_score():
+    small = assess(dataclasses.replace(TRAVEL_START_UP, mrr=dec(10)), MODEL, as_of=AS_OF)
+    big = assess(dataclasses.replace(TRAVEL_START_UP, mrr=dec(10**6)), MODEL, as_of=AS_OF)
+    assert small == big
+
+
+def test_a_remembered_contribution_is_the_same_as_a_fresh_one():
+    warm = assess(TRAVEL_START_UP, MODEL, as_of=AS_OF)
+    assert assess(TRAVEL_START_UP, MODEL, as_of=AS_OF) == warm
+    assert assess(TRAVEL_START_UP, ModelConfig.from_dict(DEFAULT_MODEL), as_of=AS_OF) == warm
+
+
+def test_contributions_are_immutable():
+    contribution = assess(TRAVEL_START_UP, MODEL, as_of=AS_OF).contributions[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        contribution.points = 0  # type: ignore[misc]
+
+
+# The model as data ---------------------------------------------------------------------------
+
+
+def test_default_model_round_trips_exactly_through_json():
+    assert json.loads(json.dumps(DEFAULT_MODEL)) == DEFAULT_MODEL
+    assert MODEL.to_dict() == DEFAULT_MODEL
+    assert ModelConfig.from_dict(MODEL.to_dict()) == MODEL
+
+
+def test_to_dict_writes_every_field_of_the_model():
+    fields = {f.name for f in dataclasses.fields(ModelConfig) if f.init}
+    assert set(MODEL.to_dict()) == fields
+
+
+def test_default_model_follows_the_brief():
+    points = MODEL.industry_points
+    for exposed in ("travel", "aviation", "hospitality", "events", "recruitment", "retail"):
+        assert points[exposed] >= 10, exposed
+    for resilient in ("logistics", "healthcare", "supply_chain", "ecommerce", "remote_work"):
+        assert points[resilient] <= 0, resilient
+    assert set(MODEL.region_points) == {
+        "EU-South",
+        "EU-North",
+        "EU-West",
+        "North America",
+        "LATAM",
+        "APAC",
+        "MEA",
+    }
+    assert len(MODEL.region_of_country) >= 40
+    assert BANDS == ("low", "medium", "high", "critical")
+
+
+def test_missing_keys_take_neutral_defaults():
+    model = ModelConfig.from_dict({"industry_points": {"travel": 18}})
+    a = assess(AccountFacts(industry="travel", renewal_on=ahead(3)), model, as_of=AS_OF)
+    assert a.score == model.base_score + 18
+
+
+def test_the_model_is_frozen_against_later_edits_of_its_source():
+    source = {"travel": 18}
+    model = ModelConfig(industry_points=source)
+    source["travel"] = 0
+    assert model.industry_points["travel"] == 18
+
+
+def without(key: str) -> dict[str, object]:
+    return {k: v for k, v in DEFAULT_MODEL.items() if k != key}
+
+
+def table(*pairs: tuple[str, int]) -> list[dict[str, object]]:
+    return [{"value": v, "points": p} for v, p in pairs]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"colour": "red"}, "unknown model keys: colour"),
+        ({"base_score": "20"}, "base_score: expected a whole number"),
+        ({"base_score": True}, "base_score: expected a whole number"),
+        ({"bands": {"medium": 60, "high": 55, "critical": 75}}, "0 < medium < high < critical"),
+        ({"bands": {"medium": 35}}, "bands: expected the keys critical, high, medium"),
+        ({"weights": {"industry": -1}}, "weights.industry: must be a finite number, 0 or more"),
+        ({"weights": {"vibes": 1}}, "weights.vibes: no such factor"),
+        ({"runway_thresholds": table(("3", 10), ("6", 15))}, "runway_thresholds: points must"),
+        ({"burn_thresholds": table(("10", 2), ("10.0", 3))}, "same value"),
+        ({"signing_discount_thresholds": table(("0", -2))}, "points must be 0 or more"),
+        ({"usage_rise_thresholds": table(("5", 2))}, "protective points must be 0 or less"),
+        ({"renewal_thresholds": table(("x", 2))}, "renewal_thresholds[0].value: 'x' is not"),
+        ({"renewal_overdue_points": 5}, "renewal_overdue_points must be at least"),
+        ({"region_of_country": {"FR": "Gaul"}}, "region 'Gaul' has no points"),
+        ({"country_points": {"IT": []}}, "country_points.IT: needs at least one dated entry"),
+        (
+            {"country_points": {"IT": [{"effective_from": "2020-13-01", "points": 1}]}},
+            "country_points.IT[0].effective_from: expected an ISO date",
+        ),
+        (
+            {
+                "custom_factors": [
+                    *DEFAULT_MODEL["custom_factors"],
+                    DEFAULT_MODEL["custom_factors"][0],
+                ]
+            },
+            "each signal may have only one factor",
+        ),
+        (
+            {
+                "custom_factors": [
+                    {
+                        "signal": "nps",
+                        "label": "NPS",
+                        "higher_is_riskier": False,
+                        "thresholds": table(("0", 8), ("-50", 4)),
+                    }
+                ]
+            },
+            "custom_factors.nps: points must",
+        ),
+    ],
+)
+def test_from_dict_rejects_a_model_that_cannot_be_used_and_says_where(changes, message):
+    with pytest.raises(ModelConfigError) as error:
+        ModelConfig.from_dict({**DEFAULT_MODEL, **changes})
+    assert message in str(error.value)
+
+
+def test_band_thresholds_must_rise():
+    with pytest.raises(ValueError, match="0 < medium < high < critical <= 100"):
+        BandThresholds(medium=50, high=50, critical=80)

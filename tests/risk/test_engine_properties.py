@@ -1,0 +1,348 @@
+"""Invariants of the risk engine, checked on generated accounts and models (Hypothesis).
+
+- the score stays within 0..100 and its band matches the thresholds;
+- worsening any single risk input never lowers the score;
+- the same input always gives the same assessment, remembered or fresh;
+- any combination of missing facts is scored without error;
+- a model survives a trip through its JSON form unchanged.
+"""
+
+import contextlib
+import dataclasses
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from risk.default_model import DEFAULT_MODEL
+from risk.engine import (
+    AccountFacts,
+    BandThresholds,
+    CustomFactor,
+    DatedPoints,
+    KpiReading,
+    ModelConfig,
+    ModelConfigError,
+    SignalReading,
+    Threshold,
+    UsagePoint,
+    assess,
+    band_for,
+)
+
+AS_OF = date(2026, 9, 12)
+MODEL = ModelConfig.from_dict(DEFAULT_MODEL)
+INDUSTRIES = sorted(MODEL.industry_points)
+COUNTRIES = [*sorted(MODEL.region_of_country), "PL"]
+STAGES = sorted(MODEL.funding_stage_points)
+SIGNALS = ["csat", "open_tickets", "nps"]
+
+days = st.dates(min_value=AS_OF - timedelta(days=800), max_value=AS_OF + timedelta(days=400))
+
+
+def amounts(low: int, high: int) -> st.SearchStrategy[Decimal]:
+    return st.decimals(min_value=low, max_value=high, places=2, allow_nan=False)
+
+
+usage_points = st.builds(UsagePoint, days, st.integers(0, 300), st.integers(0, 300))
+kpi_readings = st.builds(
+    KpiReading,
+    st.sampled_from(["leads", "turnover", "defects"]),
+    amounts(-10, 1_000),
+    amounts(-10, 1_000),
+    st.booleans(),
+    days,
+)
+signal_readings = st.builds(SignalReading, amounts(-100, 100), days)
+
+accounts = st.builds(
+    AccountFacts,
+    industry=st.none() | st.sampled_from([*INDUSTRIES, "mining"]),
+    country=st.none() | st.sampled_from(COUNTRIES),
+    segment=st.none() | st.sampled_from(["smb", "mid_market", "enterprise"]),
+    mrr=amounts(0, 100_000),
+    phase=st.none() | st.sampled_from(["deployment", "defense", "maturation", "growth"]),
+    phase_entered_on=st.none() | days,
+    planned_go_live_on=st.none() | days,
+    break_clause_on=st.none() | days,
+    renewal_on=st.none() | days,
+    signing_discount_pct=st.none() | amounts(0, 100),
+    funding_stage=st.none() | st.sampled_from(STAGES),
+    cash_runway_months=st.none() | amounts(0, 120),
+    monthly_burn=st.none() | amounts(0, 5_000_000),
+    late_payments=st.none() | st.integers(0, 24),
+    cash_facts_as_of=st.none() | days,
+    key_stakeholder_left_on=st.none() | days,
+    stakeholders_known=st.booleans(),
+    usage=st.lists(usage_points, max_size=6).map(tuple),
+    kpis=st.lists(kpi_readings, max_size=4, unique_by=lambda k: (k.name, k.as_of)).map(tuple),
+    signals=st.dictionaries(st.sampled_from(SIGNALS), signal_readings, max_size=3),
+)
+
+
+# Generating whole accounts and models is slow on a busy CI machine; that is not what is tested.
+relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def score(facts: AccountFacts, model: ModelConfig = MODEL) -> int:
+    return assess(facts, model, as_of=AS_OF).score
+
+
+# Range, band, determinism ----------------------------------------------------------------------
+
+
+@relaxed
+@given(accounts)
+def test_score_is_within_0_and_100_and_its_band_matches(facts):
+    a = assess(facts, MODEL, as_of=AS_OF)
+    assert 0 <= a.score <= 100
+    assert a.band == band_for(a.score, MODEL.bands)
+    unclamped = MODEL.base_score + sum(c.points for c in a.contributions)
+    assert a.score == min(100, max(0, unclamped))
+
+
+@relaxed
+@given(accounts)
+def test_every_contribution_without_data_counts_zero_and_every_reason_is_one_line(facts):
+    for c in assess(facts, MODEL, as_of=AS_OF).contributions:
+        assert c.has_data or c.points == 0
+        assert c.reason and "\n" not in c.reason
+
+
+@relaxed
+@given(accounts)
+def test_same_input_same_output_whether_remembered_or_fresh(facts):
+    remembered = assess(facts, MODEL, as_of=AS_OF)  # MODEL's memo is warm from other examples
+    assert assess(facts, MODEL, as_of=AS_OF) == remembered
+    assert assess(facts, ModelConfig.from_dict(DEFAULT_MODEL), as_of=AS_OF) == remembered
+
+
+@relaxed
+@given(accounts, st.randoms(use_true_random=False))
+def test_usage_order_does_not_matter(facts, random):
+    usage = list(facts.usage)
+    random.shuffle(usage)
+    shuffled = dataclasses.replace(facts, usage=tuple(usage))
+    assert assess(shuffled, MODEL, as_of=AS_OF) == assess(facts, MODEL, as_of=AS_OF)
+
+
+# Monotonicity: a riskier input never lowers the score ------------------------------------------
+
+
+@relaxed
+@given(accounts, amounts(0, 120), amounts(0, 120))
+def test_a_shorter_runway_never_lowers_the_score(facts, a, b):
+    longer, shorter = max(a, b), min(a, b)
+    assert score(dataclasses.replace(facts, cash_runway_months=shorter)) >= score(
+        dataclasses.replace(facts, cash_runway_months=longer)
+    )
+
+
+@relaxed
+@given(accounts, st.integers(0, 24), st.integers(0, 24))
+def test_more_late_payments_never_lower_the_score(facts, a, b):
+    assert score(dataclasses.replace(facts, late_payments=max(a, b))) >= score(
+        dataclasses.replace(facts, late_payments=min(a, b))
+    )
+
+
+@relaxed
+@given(accounts, st.sampled_from(INDUSTRIES), st.sampled_from(INDUSTRIES))
+def test_an_industry_with_more_points_never_lowers_the_score(facts, a, b):
+    points = MODEL.industry_points
+    riskier, safer = (a, b) if points[a] >= points[b] else (b, a)
+    assert score(dataclasses.replace(facts, industry=riskier)) >= score(
+        dataclasses.replace(facts, industry=safer)
+    )
+
+
+@relaxed
+@given(accounts, days, days)
+def test_a_closer_or_overdue_renewal_never_lowers_the_score(facts, a, b):
+    assert score(dataclasses.replace(facts, renewal_on=min(a, b))) >= score(
+        dataclasses.replace(facts, renewal_on=max(a, b))
+    )
+
+
+@relaxed
+@given(accounts, amounts(0, 100), amounts(0, 100))
+def test_a_bigger_signing_discount_never_lowers_the_score(facts, a, b):
+    assert score(dataclasses.replace(facts, signing_discount_pct=max(a, b))) >= score(
+        dataclasses.replace(facts, signing_discount_pct=min(a, b))
+    )
+
+
+@relaxed
+@given(accounts, st.data())
+def test_lower_kpi_attainment_never_lowers_the_score(facts, data):
+    assume(facts.kpis)
+    i = data.draw(st.integers(0, len(facts.kpis) - 1))
+    reading = facts.kpis[i]
+    worse_by = data.draw(amounts(0, 500))
+    # Worse means a lower actual when higher is better, a higher one otherwise.
+    actual = reading.actual - worse_by if reading.higher_is_better else reading.actual + worse_by
+    worse = list(facts.kpis)
+    worse[i] = dataclasses.replace(reading, actual=actual)
+    assert score(dataclasses.replace(facts, kpis=tuple(worse))) >= score(facts)
+
+
+@relaxed
+@given(accounts, st.sampled_from(SIGNALS[:2]), amounts(-100, 100), amounts(-100, 100), days)
+def test_a_signal_moving_in_its_risky_direction_never_lowers_the_score(facts, name, a, b, on):
+    factor = next(cf for cf in MODEL.custom_factors if cf.signal == name)
+    riskier, safer = (max(a, b), min(a, b)) if factor.higher_is_riskier else (min(a, b), max(a, b))
+
+    def with_signal(value: Decimal) -> AccountFacts:
+        return dataclasses.replace(facts, signals={**facts.signals, name: SignalReading(value, on)})
+
+    assert score(with_signal(riskier)) >= score(with_signal(safer))
+
+
+# Generated models ------------------------------------------------------------------------------
+
+points = st.integers(-30, 30)
+
+
+@st.composite
+def tables(draw: st.DrawFn, *, upward: bool, protective: bool = False) -> tuple[Threshold, ...]:
+    """Threshold tables that pass validation: points move away from 0 as values get further."""
+    values = draw(st.lists(amounts(-100, 400), max_size=5, unique=True))
+    steps = draw(st.lists(st.integers(0, 10), min_size=len(values), max_size=len(values)))
+    running, sized = 0, []
+    for step in steps:
+        running += step
+        sized.append(-running if protective else running)
+    crossing_order = sorted(values, reverse=not upward)
+    return tuple(Threshold(v, p) for v, p in zip(crossing_order, sized, strict=True))
+
+
+@st.composite
+def custom_factor(draw: st.DrawFn) -> CustomFactor:
+    higher_is_riskier = draw(st.booleans())
+    return CustomFactor(
+        draw(st.sampled_from(SIGNALS)),
+        draw(st.text(min_size=1, max_size=20)),
+        higher_is_riskier,
+        draw(tables(upward=higher_is_riskier)),
+    )
+
+
+custom_factors = st.lists(custom_factor(), max_size=3, unique_by=lambda cf: cf.signal).map(tuple)
+
+
+@st.composite
+def models(draw: st.DrawFn) -> ModelConfig:
+    region_points = draw(st.dictionaries(st.sampled_from(["EU", "APAC", "MEA"]), points))
+    custom = draw(custom_factors)
+    factor_names = [
+        "industry",
+        "phase",
+        "cash_stability",
+        *(cf.factor for cf in custom),
+    ]
+    regions = st.sampled_from(sorted(region_points)) if region_points else st.nothing()
+    region_of_country = draw(st.dictionaries(st.sampled_from(COUNTRIES), regions))
+    renewal = draw(tables(upward=False))
+    medium = draw(st.integers(1, 98))
+    high = draw(st.integers(medium + 1, 99))
+    return ModelConfig(
+        base_score=draw(st.integers(0, 100)),
+        bands=BandThresholds(medium, high, draw(st.integers(high + 1, 100))),
+        max_fact_age_days=draw(st.integers(1, 1_000)),
+        weights=draw(st.dictionaries(st.sampled_from(factor_names), st.floats(0, 3))),
+        industry_points=draw(st.dictionaries(st.sampled_from(INDUSTRIES), points)),
+        country_points=draw(
+            st.dictionaries(
+                st.sampled_from(COUNTRIES),
+                st.lists(
+                    st.builds(DatedPoints, days, points, st.text(max_size=30)),
+                    min_size=1,
+                    max_size=3,
+                    unique_by=lambda e: e.effective_from,
+                ).map(tuple),
+                max_size=4,
+            )
+        ),
+        region_of_country=region_of_country,
+        region_points=region_points,
+        runway_thresholds=draw(tables(upward=False)),
+        funding_stage_points=draw(st.dictionaries(st.sampled_from(STAGES), points)),
+        burn_thresholds=draw(tables(upward=True)),
+        self_funded_stages=tuple(draw(st.lists(st.sampled_from(STAGES), unique=True))),
+        late_payment_thresholds=draw(tables(upward=True)),
+        phase_points=draw(st.dictionaries(st.sampled_from(["deployment", "defense"]), points)),
+        deployment_late_thresholds=draw(tables(upward=True)),
+        break_clause_thresholds=draw(tables(upward=False)),
+        break_clause_phases=("deployment",),
+        defense_duration_thresholds=draw(tables(upward=True)),
+        renewal_thresholds=renewal,
+        renewal_overdue_points=max((t.points for t in renewal), default=0)
+        + draw(st.integers(0, 5)),
+        signing_discount_thresholds=draw(tables(upward=True)),
+        stakeholder_left_thresholds=draw(tables(upward=False)),
+        usage_fall_thresholds=draw(tables(upward=False)),
+        usage_rise_thresholds=draw(tables(upward=True, protective=True)),
+        low_adoption_thresholds=draw(tables(upward=False)),
+        kpi_shortfall_thresholds=draw(tables(upward=False)),
+        kpi_overachievement_thresholds=draw(tables(upward=True, protective=True)),
+        kpi_attainment_cap_pct=draw(st.integers(100, 400)),
+        custom_factors=custom,
+    )
+
+
+@relaxed
+@given(models())
+def test_a_model_round_trips_through_its_json_form(model):
+    as_json = json.loads(json.dumps(model.to_dict()))
+    assert ModelConfig.from_dict(as_json) == model
+    assert ModelConfig.from_dict(as_json).to_dict() == model.to_dict()
+
+
+@relaxed
+@given(models(), accounts)
+def test_any_valid_model_scores_any_account_within_range(model, facts):
+    a = assess(facts, model, as_of=AS_OF)
+    assert 0 <= a.score <= 100
+    assert a.band == band_for(a.score, model.bands)
+
+
+@relaxed
+@given(models(), accounts, st.data())
+def test_monotonicity_holds_for_any_valid_model(model, facts, data):
+    def with_(**changes: object) -> int:
+        return score(dataclasses.replace(facts, **changes), model)  # type: ignore[arg-type]
+
+    def pair(strategy: st.SearchStrategy[object]) -> list[object]:
+        return sorted([data.draw(strategy), data.draw(strategy)])  # type: ignore[type-var]
+
+    low, high = pair(amounts(0, 120))
+    assert with_(cash_runway_months=low) >= with_(cash_runway_months=high)
+    low, high = pair(amounts(0, 100))
+    assert with_(signing_discount_pct=high) >= with_(signing_discount_pct=low)
+    low, high = pair(st.integers(0, 24))
+    assert with_(late_payments=high) >= with_(late_payments=low)
+    low, high = pair(days)
+    assert with_(renewal_on=low) >= with_(renewal_on=high)
+    a, b = data.draw(st.sampled_from(INDUSTRIES)), data.draw(st.sampled_from(INDUSTRIES))
+    points = model.industry_points
+    if a in points and b in points:
+        riskier, safer = (a, b) if points[a] >= points[b] else (b, a)
+        assert with_(industry=riskier) >= with_(industry=safer)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@relaxed
+@given(st.dictionaries(st.sampled_from(sorted(DEFAULT_MODEL)), json_values, max_size=4))
+def test_from_dict_fails_only_with_a_model_config_error(changes):
+    with contextlib.suppress(ModelConfigError):
+        ModelConfig.from_dict({**DEFAULT_MODEL, **changes})
