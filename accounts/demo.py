@@ -67,6 +67,7 @@ class DemoAccount:
     usage: list[tuple[object, ...]] = field(default_factory=list)
     kpis: list[tuple[object, ...]] = field(default_factory=list)
     touchpoints: list[tuple[object, ...]] = field(default_factory=list)
+    signals: list[tuple[object, ...]] = field(default_factory=list)
 
 
 def generate_account(rng: random.Random, index: int, *, today: date) -> DemoAccount:
@@ -144,6 +145,11 @@ def _add_people_and_signals(
         actual = target * attainment if higher else target / attainment
         as_of = today - timedelta(days=rng.randint(1, 60))
         account.kpis.append((name, unit, target, actual.quantize(Decimal("0.01")), higher, as_of))
+    if rng.random() < 0.4:
+        csat = Decimal(str(round(rng.uniform(2.2, 5.0) - (0.6 if exposed else 0), 1)))
+        account.signals.append(("csat", max(csat, Decimal(1)), today - timedelta(days=rng.randint(1, 90))))
+    if rng.random() < 0.3:
+        account.signals.append(("open_tickets", Decimal(rng.choice((0, 1, 2, 4, 7, 12, 25))), today))
     for _ in range(rng.choice((0, 1, 1, 2, 3))):
         kind = rng.choice(("call", "meeting", "email", "note"))
         account.touchpoints.append((kind, today - timedelta(days=rng.randint(0, 120))))

@@ -5,7 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import COUNTRY_CODES, country_choices
-from accounts.models import Account, Band, Industry, Phase, Stakeholder, Touchpoint
+from accounts.models import (
+    Account,
+    Band,
+    Industry,
+    OutcomeKpi,
+    Phase,
+    SignalReading,
+    Stakeholder,
+    Touchpoint,
+    UsageSnapshot,
+)
 from accounts.queries import DEFAULT_SORT, SORTS, TriageFilters
 from churnguard.widgets import FastSelect
 
@@ -125,6 +135,9 @@ class AccountForm(forms.ModelForm):
             "monthly_burn",
             "late_payments",
             "cash_facts_as_of",
+            "status",
+            "churned_on",
+            "churn_reason",
         ]
         widgets = {
             name: DateInput()
@@ -135,6 +148,7 @@ class AccountForm(forms.ModelForm):
                 "planned_go_live",
                 "phase_entered_on",
                 "cash_facts_as_of",
+                "churned_on",
             )
         }
         error_messages = {
@@ -169,7 +183,14 @@ class AccountForm(forms.ModelForm):
         if isinstance(brk, date) and isinstance(start, date) and brk < start:
             self.add_error("break_clause_date", _("The break clause cannot precede the contract."))
         today = timezone.localdate()
-        for field in ("phase_entered_on", "cash_facts_as_of"):
+        if data.get("status") == "churned":
+            if not data.get("churned_on"):
+                self.add_error("churned_on", _("A churned account needs its churn date."))
+            if not data.get("churn_reason"):
+                self.add_error("churn_reason", _("Say why the account left: it feeds the churn study."))
+        else:
+            data["churned_on"], data["churn_reason"] = None, ""
+        for field in ("phase_entered_on", "cash_facts_as_of", "churned_on"):
             value = data.get(field)
             if isinstance(value, date) and value > today:
                 self.add_error(field, _("This date is in the future."))
@@ -209,3 +230,55 @@ class StakeholderForm(forms.ModelForm):
         if left_on and left_on > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         return left_on
+
+
+def _not_in_future(value: date | None) -> date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    return value
+
+
+class UsageSnapshotForm(forms.ModelForm):
+    class Meta:
+        model = UsageSnapshot
+        fields = ["on", "active_users", "licensed_seats"]
+        widgets = {"on": DateInput()}
+
+    def clean_on(self) -> object:
+        return _not_in_future(self.cleaned_data.get("on"))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        active, seats = data.get("active_users"), data.get("licensed_seats")
+        if isinstance(active, int) and isinstance(seats, int) and active > seats:
+            self.add_error("active_users", _("More active users than licensed seats."))
+        if seats == 0:
+            self.add_error("licensed_seats", _("An account has at least one licensed seat."))
+        return data
+
+
+class OutcomeKpiForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeKpi
+        fields = ["name", "unit", "target", "actual", "higher_is_better", "as_of"]
+        widgets = {"as_of": DateInput()}
+
+    def clean_as_of(self) -> object:
+        return _not_in_future(self.cleaned_data.get("as_of"))
+
+    def clean_target(self) -> object:
+        target = self.cleaned_data["target"]
+        if target <= 0:
+            raise forms.ValidationError(_("The target must be above zero."))
+        return target
+
+
+class SignalReadingForm(forms.ModelForm):
+    class Meta:
+        model = SignalReading
+        fields = ["name", "value", "as_of"]
+        widgets = {"as_of": DateInput()}
+        help_texts = {"name": _("A short name such as csat or open_tickets.")}
+
+    def clean_as_of(self) -> object:
+        return _not_in_future(self.cleaned_data.get("as_of"))

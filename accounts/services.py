@@ -6,7 +6,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account, FactChange, Phase, Stakeholder, Touchpoint
+from accounts.models import (
+    Account,
+    FactChange,
+    OutcomeKpi,
+    Phase,
+    SignalReading,
+    Status,
+    Stakeholder,
+    Touchpoint,
+    UsageSnapshot,
+)
 from teams.models import User
 
 
@@ -41,7 +51,19 @@ def update_account(*, account: Account, changes: dict[str, Any], user: User | No
         setattr(account, name, changes[name])
     account.save(update_fields=[*changed, "updated_at"])
     _rescore(account)
+    _record_renewal_outcome(old, account, user)
     return changed
+
+
+def _record_renewal_outcome(old: Account, new: Account, user: User | None) -> None:
+    """A churn, or a renewal date pushed forward on an active account, decides the renewal:
+    the levers granted to the account learn whether they saved it."""
+    from playbooks.services import record_renewal_outcome
+
+    if new.status == Status.CHURNED and old.status != Status.CHURNED:
+        record_renewal_outcome(account=new, outcome="lost", user=user)
+    elif new.status == Status.ACTIVE and new.renewal_date > old.renewal_date:
+        record_renewal_outcome(account=new, outcome="saved", user=user)
 
 
 @transaction.atomic
@@ -88,8 +110,42 @@ def mark_stakeholder_left(*, stakeholder: Stakeholder, left_on: date, user: User
     _rescore(stakeholder.account)
 
 
+@transaction.atomic
+def record_usage(*, account: Account, on: date, active_users: int, licensed_seats: int) -> None:
+    """Adoption on a day (one snapshot per day: a second entry replaces the first)."""
+    UsageSnapshot.objects.update_or_create(
+        account=account,
+        on=on,
+        defaults={"active_users": active_users, "licensed_seats": licensed_seats},
+    )
+    _rescore(account)
+
+
+@transaction.atomic
+def record_kpi(*, account: Account, user: User | None, name: str, **values: Any) -> OutcomeKpi:
+    """Create an outcome KPI, or update the one of that name, keeping a dated trail."""
+    kpi, created = OutcomeKpi.objects.update_or_create(account=account, name=name, defaults=values)
+    FactChange.objects.create(
+        account=account,
+        changed_at=timezone.now(),
+        changed_by=user,
+        field=f"kpi:{name}"[:50],
+        new_value=f"{values['actual']} / {values['target']} ({values['as_of']})"[:200],
+    )
+    _rescore(account)
+    return kpi
+
+
+@transaction.atomic
+def record_signal(*, account: Account, name: str, value: Any, as_of: date) -> None:
+    SignalReading.objects.update_or_create(
+        account=account, name=name, as_of=as_of, defaults={"value": value}
+    )
+    _rescore(account)
+
+
 def _rescore(account: Account) -> None:
     # Imported here: risk depends on accounts, not the other way round at import time.
-    from risk.services import rescore_account
+    from risk.services.scores import rescore_account
 
     rescore_account(account=account)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from risk import views as risk_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,5 +15,15 @@ urlpatterns = [
         "<int:pk>/stakeholders/<int:stakeholder_pk>/left/",
         views.stakeholder_left,
         name="stakeholder-left",
+    ),
+    path("<int:pk>/usage/", views.usage_create, name="usage-create"),
+    path("<int:pk>/kpis/", views.kpi_create, name="kpi-create"),
+    path("<int:pk>/signals/", views.signal_create, name="signal-create"),
+    path("<int:pk>/what-if/", risk_views.what_if, name="what-if"),
+    path("<int:pk>/override/", risk_views.override_create, name="override-create"),
+    path(
+        "<int:pk>/override/<int:override_pk>/lift/",
+        risk_views.override_lift,
+        name="override-lift",
     ),
 ]

@@ -1,11 +1,21 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.forms import AccountForm, PhaseForm, StakeholderForm, TouchpointForm, TriageFilterForm
+from accounts.forms import (
+    AccountForm,
+    OutcomeKpiForm,
+    PhaseForm,
+    SignalReadingForm,
+    StakeholderForm,
+    TouchpointForm,
+    TriageFilterForm,
+    UsageSnapshotForm,
+)
 from accounts.models import Stakeholder
 from accounts.presenters import TRIAGE_FIELDS, triage_rows
 from accounts.queries import get_account_for_user, triage_accounts
@@ -14,10 +24,16 @@ from accounts.services import (
     change_phase,
     log_touchpoint,
     mark_stakeholder_left,
+    record_kpi,
+    record_signal,
+    record_usage,
     update_account,
 )
 from churnguard.http import AuthedRequest
 from churnguard.pagination import CachedCountPaginator
+from playbooks.presenters import playbook_panel
+from risk.forms import BandOverrideForm, WhatIfForm
+from risk.presenters import risk_panel
 from teams.queries import owners_visible_to
 
 PAGE_SIZE = 50
@@ -32,20 +48,37 @@ def account_list(request: AuthedRequest):
     page = CachedCountPaginator(accounts.values(*TRIAGE_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "rows": triage_rows(list(page), today=today)}
     template = "accounts/account_list.html"
-    if request.htmx and not request.htmx.boosted:
+    # A history restore (htmx's cache missed) needs the whole page, like a boosted request.
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
         template += "#account-table"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # Same URL, two bodies: caches (and the back button) must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _detail_context(request: AuthedRequest, account, **overrides) -> dict:
+    today = timezone.localdate()
     context = {
         "account": account,
         "stakeholders": account.stakeholders.all(),
         "touchpoints": account.touchpoints.select_related("author")[:50],
         "fact_changes": account.fact_changes.select_related("changed_by")[:20],
+        "usage": account.usage.all()[:6],
+        "kpis": account.kpis.all(),
+        "signals": account.signals.all()[:20],
         "touchpoint_form": TouchpointForm(initial={"happened_at": timezone.localtime()}),
         "phase_form": PhaseForm(initial={"phase": account.phase}),
         "stakeholder_form": StakeholderForm(),
+        "usage_form": UsageSnapshotForm(initial={"on": today}),
+        "kpi_form": OutcomeKpiForm(initial={"as_of": today}),
+        "signal_form": SignalReadingForm(initial={"as_of": today}),
+        "what_if_form": WhatIfForm(
+            initial={"cash_runway_months": account.cash_runway_months, "phase": account.phase}
+        ),
+        "override_form": BandOverrideForm(),
+        **risk_panel(account, today=today),
+        **playbook_panel(account=account, user=request.user, today=today),
     }
     context.update(overrides)
     return context
@@ -158,3 +191,37 @@ def stakeholder_left(request: AuthedRequest, pk: int, stakeholder_pk: int):
         messages.success(request, _("%(name)s marked as gone.") % {"name": stakeholder.name})
     return redirect("accounts:detail", pk=pk)
 
+
+
+def _record(request: AuthedRequest, pk: int, form_class, context_key: str, save, done: str):
+    """Shared shape of the small fact forms: validate, call the service, redirect or re-render."""
+    account = get_account_for_user(request.user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        save(account, form.cleaned_data)
+        messages.success(request, done)
+        return redirect("accounts:detail", pk=pk)
+    messages.error(request, _("Nothing was saved: please correct the errors below."))
+    context = _detail_context(request, account, **{context_key: form})
+    return render(request, "accounts/account_detail.html", context, status=400)
+
+
+@require_POST
+def usage_create(request: AuthedRequest, pk: int):
+    return _record(request, pk, UsageSnapshotForm, "usage_form",
+                   lambda account, data: record_usage(account=account, **data),
+                   _("Usage recorded and account rescored."))  # fmt: skip
+
+
+@require_POST
+def kpi_create(request: AuthedRequest, pk: int):
+    return _record(request, pk, OutcomeKpiForm, "kpi_form",
+                   lambda account, data: record_kpi(account=account, user=request.user, **data),
+                   _("Outcome KPI saved and account rescored."))  # fmt: skip
+
+
+@require_POST
+def signal_create(request: AuthedRequest, pk: int):
+    return _record(request, pk, SignalReadingForm, "signal_form",
+                   lambda account, data: record_signal(account=account, **data),
+                   _("Signal recorded and account rescored."))  # fmt: skip

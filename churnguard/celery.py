@@ -26,4 +26,12 @@ def declare_beat_schedule(sender: Celery, **kwargs: object) -> None:
             ),
             "options": {"expires": 6 * 3600},
         },
+        # Remind CSMs of levers that end within two weeks, before their working day starts; a
+        # reminder is claimed once per proposal, so a late or repeated run sends nothing twice.
+        # Expires at noon: past that, the next morning's run catches up.
+        "lever-reminders": {
+            "task": "playbooks.tasks.send_lever_reminders_task",
+            "schedule": crontab(hour=7, minute=30),
+            "options": {"expires": 4 * 3600 + 30 * 60},
+        },
     }

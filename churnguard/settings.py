@@ -37,10 +37,13 @@ INSTALLED_APPS = [
     "accounts",
     "risk",
     "playbooks",
+    "alerts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the vendored static files from gunicorn in production (no CDN, no extra server).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +108,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # Celery: without REDIS_URL tasks run eagerly in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")
@@ -112,6 +123,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# One queue per deployment; tests give each real worker a queue of its own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "churnguard")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -119,6 +132,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang a web request: fail fast and tell the user.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 NIGHTLY_RESCORE_HOUR = env_int("NIGHTLY_RESCORE_HOUR", 2)
 NIGHTLY_RESCORE_MINUTE = env_int("NIGHTLY_RESCORE_MINUTE", 0)
 
@@ -158,10 +172,12 @@ LOGGING = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "churnguard.cache.TolerantRedisCache",
             "LOCATION": env_str("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "churnguard",
             "TIMEOUT": 300,
+            # Short timeouts: a cache that is down must cost a page milliseconds, not seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
         }
     }
 else:

@@ -1,5 +1,7 @@
 """The risk model as versioned data, and the scores it produced."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -57,31 +59,54 @@ class RiskModel(models.Model):
 
 
 class Score(models.Model):
-    """A score in an account's history: a row only when the score or the band changed."""
+    """A score in an account's history: a row only when the score or the band changed.
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores")
-    risk_model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="scores")
+    The nightly run can write a row per account, so the row is kept lean: the contributions
+    are compact JSON text (`[[factor, points, reason], ...]`, factors without data omitted),
+    and the table carries only the indexes its reads need.
+    """
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
+    # Models are never deleted (PROTECT), so the FK index would be written on every insert for
+    # a lookup that never happens.
+    risk_model = models.ForeignKey(
+        RiskModel, on_delete=models.PROTECT, related_name="scores", db_index=False
+    )
     score = models.PositiveSmallIntegerField(_("score"))
     band = models.CharField(_("band"), max_length=8, choices=Band)
-    # [{"factor", "points", "reason", "has_data"}, ...], biggest drag first.
-    contributions = models.JSONField(_("factor contributions"))
+    # The band before this score ("" for a first score): digests and alerts read band moves
+    # from one row instead of pairing history rows.
+    previous_band = models.CharField(_("previous band"), max_length=8, choices=Band, blank=True)
+    contributions_json = models.TextField(_("factor contributions"))
     computed_at = models.DateTimeField(_("computed at"))
     run = models.ForeignKey(
-        "risk.RescoreRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        "risk.RescoreRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_index=False,
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-computed_at", "-id"]
         indexes = [models.Index("account", F("computed_at").desc(), name="score_history_idx")]
         constraints = [
-            # A retried nightly chunk must not write the same history row twice.
-            models.UniqueConstraint("account", "run", name="score_one_per_run"),
+            # A retried nightly chunk must not write the same history row twice; the index
+            # also serves "what moved in this run" (digests).
+            models.UniqueConstraint("run", "account", name="score_one_per_run"),
         ]
         verbose_name = _("score")
         verbose_name_plural = _("scores")
 
     def __str__(self) -> str:
         return f"{self.score} ({self.band})"
+
+    @property
+    def contributions(self) -> list[dict[str, object]]:
+        """[{"factor", "points", "reason"}], biggest drag first."""
+        return [
+            {"factor": factor, "points": points, "reason": reason}
+            for factor, points, reason in json.loads(self.contributions_json)
+        ]
 
 
 class BandOverride(models.Model):
@@ -145,3 +170,102 @@ class RescoreRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_trigger_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+
+
+class RescoreChunk(models.Model):
+    """One slice of a run (an id range of accounts), scored in one transaction.
+
+    Marking a chunk done happens in the same transaction as its writes, so a chunk delivered
+    twice, or retried after its worker died, is either fully applied once or not at all.
+    """
+
+    run = models.ForeignKey(RescoreRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    status = models.CharField(max_length=8, choices=ChunkStatus, default=ChunkStatus.PENDING)
+    accounts_done = models.PositiveIntegerField(default=0)
+    accounts_changed = models.PositiveIntegerField(default=0)
+    accounts_failed = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [models.UniqueConstraint("run", "index", name="chunk_unique_index")]
+        indexes = [models.Index("run", "status", name="chunk_run_status_idx")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} chunk {self.index}"
+
+
+class ExpectedChurnStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    LIFTED = "lifted", _("Lifted")
+
+
+OPEN_EXPECTED_CHURN = (ExpectedChurnStatus.PROPOSED, ExpectedChurnStatus.CONFIRMED)
+
+
+class ExpectedChurn(models.Model):
+    """A collective decision that an account will be lost: raised by the rule, decided by a
+    manager. Confirmed accounts are flagged in the triage list and count as lost in forecasts."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="expected_churns")
+    status = models.CharField(_("status"), max_length=10, choices=ExpectedChurnStatus)
+    rule_reason = models.CharField(_("why it was raised"), max_length=200)
+    band_at_raise = models.CharField(_("band when raised"), max_length=8, choices=Band)
+    raised_at = models.DateTimeField(_("raised at"))
+    run = models.ForeignKey(RescoreRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True, max_length=2000)
+    band_at_decision = models.CharField(max_length=8, choices=Band, blank=True)
+    # A dismissed proposal is not raised again before this date unless the band gets worse.
+    suppressed_until = models.DateField(_("suppressed until"), null=True, blank=True)
+    lift_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lift_requested_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(_("why lift the flag"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["proposed", "confirmed"]),
+                name="expected_churn_one_open_per_account",
+            ),
+        ]
+        indexes = [models.Index("status", F("raised_at").desc(), name="expected_churn_queue_idx")]
+        verbose_name = _("expected churn")
+        verbose_name_plural = _("expected churns")
+
+    def __str__(self) -> str:
+        return f"{self.account} ({self.get_status_display()})"
+
+
+class ExpectedChurnRule(models.Model):
+    """When the nightly run proposes an account as expected churn (admin-editable, one row)."""
+
+    phases = models.JSONField(_("phases"), default=list)
+    bands_in_phases = models.JSONField(_("bands in those phases"), default=list)
+    bands_renewing_this_quarter = models.JSONField(_("bands renewing this quarter"), default=list)
+    suppression_days = models.PositiveSmallIntegerField(_("days a dismissal holds"), default=30)
+
+    class Meta:
+        verbose_name = _("expected-churn rule")
+        verbose_name_plural = _("expected-churn rule")
+
+    def __str__(self) -> str:
+        return str(_("Expected-churn rule"))

@@ -6,6 +6,12 @@
 Every queryset and lookup of team-owned rows goes through `visible_team_ids`.
 """
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
 from teams.models import Role, User
 
 ALL_TEAMS = None
@@ -26,3 +32,28 @@ def visible_team_ids(user: User) -> set[int] | None:
             user._managed_team_ids = cached  # type: ignore[attr-defined]
         ids |= cached
     return ids
+
+
+def is_manager(user: User) -> bool:
+    """Managers and admins decide: approvals, expected-churn flags, rescoring."""
+    return user.is_authenticated and (user.is_superuser or user.role in (Role.MANAGER, Role.ADMIN))
+
+
+def is_admin(user: User) -> bool:
+    """Admins configure: the risk model, the lever catalogue, the strategy."""
+    return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def role_required(check: Callable[[User], bool]) -> Callable[..., Any]:
+    """View decorator: 403 for a logged-in user whose role does not pass `check`."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

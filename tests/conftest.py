@@ -13,6 +13,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process unless a test starts a real worker (tests/celery_worker.py)."""
+    from churnguard.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Cached counts and sessions must not leak from one test to the next.
     cache.clear()

@@ -32,6 +32,7 @@ def edit_data(account, **overrides):
         "monthly_burn": "50000.00",
         "late_payments": "0",
         "cash_facts_as_of": account.cash_facts_as_of.isoformat(),
+        "status": account.status,
     }
     data.update(overrides)
     return data
@@ -170,3 +171,23 @@ def test_mark_key_stakeholder_left(csm_client, account):
 def test_get_on_a_post_only_url_is_refused(csm_client, account):
     url = reverse("accounts:phase-change", args=[account.pk])
     assert csm_client.get(url).status_code == 405
+
+
+def test_recording_a_churn_needs_a_date_and_a_reason(csm_client, account):
+    url = reverse("accounts:edit", args=[account.pk])
+    response = csm_client.post(url, edit_data(account, status="churned"))
+    form = response.context["form"]
+    assert "A churned account needs its churn date." in form.errors["churned_on"]
+    assert form.errors["churn_reason"]
+    account.refresh_from_db()
+    assert account.status == "active"
+
+
+def test_recording_a_churn(csm_client, account):
+    url = reverse("accounts:edit", args=[account.pk])
+    day = (timezone.localdate() - timedelta(days=2)).isoformat()
+    response = csm_client.post(url, edit_data(account, status="churned", churned_on=day,
+                                              churn_reason="budget"))  # fmt: skip
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert (account.status, account.churn_reason) == ("churned", "budget")

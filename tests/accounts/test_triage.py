@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.queries import TriageFilters, quarter_bounds, triage_accounts
-from risk.services import rescore_account
+from risk.services.scores import rescore_account
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,16 @@ def test_htmx_request_gets_only_the_table_partial(csm_client, portfolio):
     assert content.lstrip().startswith('<section id="account-table"')
     assert "<html" not in content
     assert "Big Soon" in content
+
+
+def test_partial_and_page_vary_on_the_htmx_header(csm_client, portfolio):
+    response = csm_client.get(LIST, headers={"HX-Request": "true"})
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(csm_client, portfolio):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    assert "<html" in csm_client.get(LIST, headers=headers).content.decode()
 
 
 def test_full_page_has_the_filters_and_the_table(csm_client, portfolio):

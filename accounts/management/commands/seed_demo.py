@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from accounts.bulk import bulk_insert
 from accounts.demo import generate_account
-from accounts.models import Account, OutcomeKpi, Stakeholder, Touchpoint, UsageSnapshot
+from accounts.models import (
+    Account,
+    OutcomeKpi,
+    SignalReading,
+    Stakeholder,
+    Touchpoint,
+    UsageSnapshot,
+)
 from risk.attention import attention
 from teams.models import Role, Team, User
 
@@ -42,6 +49,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when accounts already exist."
         )
+        parser.add_argument(
+            "--no-score", action="store_true", help="Leave the accounts unscored (benchmarks)."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         count = int(options["accounts"])  # type: ignore[call-overload]
@@ -59,7 +69,8 @@ class Command(BaseCommand):
                 Account.objects.all().delete()
             users_by_team = self._users()
             self._accounts(count, int(options["seed"]), users_by_team)  # type: ignore[call-overload]
-        self._score()
+        if not options["no_score"]:
+            self._score()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Seeded {count} accounts in {elapsed:.1f} s."))
         call_command("demo_logins", stdout=self.stdout)
@@ -134,6 +145,11 @@ class Command(BaseCommand):
             ["account_id", "name", "unit", "target", "actual", "higher_is_better", "as_of"],
             ([ids[d.external_id], *k] for d in demo for k in d.kpis),
         )
+        bulk_insert(
+            SignalReading,
+            ["account_id", "name", "value", "as_of"],
+            ([ids[d.external_id], *s] for d in demo for s in d.signals),
+        )
         tz = timezone.get_current_timezone()
         bulk_insert(
             Touchpoint,
@@ -144,3 +160,8 @@ class Command(BaseCommand):
 
     def _score(self) -> None:
         """Score the new portfolio so the triage list opens with real risk figures."""
+        from risk.models import RunTrigger
+        from risk.services.runs import start_rescore_run
+
+        run = start_rescore_run(trigger=RunTrigger.COMMAND, synchronous=True)
+        self.stdout.write(f"Scored {run.accounts_total} active accounts.")

@@ -1,0 +1,117 @@
+"""Benchmark the nightly rescoring through Celery against the database's own limit.
+
+Worst case on purpose: every account is unscored before the run, so every account gets a new
+score *and* a history row with its explanation. The limit it is compared with is one set-based
+SQL UPDATE of the same rows (rolled back), measured on the same database in the same run.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+
+from accounts.models import Account, Status
+from risk.models import RescoreRun, RunStatus, RunTrigger, Score
+from risk.services.runs import start_rescore_run
+
+ROOT = Path(settings.BASE_DIR)
+
+
+class Command(BaseCommand):
+    help = "Seed N accounts if needed, rescore them all through Celery, compare with raw SQL."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--accounts", type=int, default=100_000)
+        parser.add_argument("--concurrency", type=int, default=2, help="Worker processes to start.")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--timeout", type=int, default=900)
+
+    def handle(self, *args: object, **options: object) -> None:
+        if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
+            raise CommandError("bench_rescore needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.")
+        count = int(options["accounts"])  # type: ignore[call-overload]
+        self._seed(count)
+        total = Account.objects.filter(status=Status.ACTIVE).count()
+        self._reset_scores()
+        worker = self._start_worker(int(options["concurrency"]))  # type: ignore[call-overload]
+        try:
+            seconds = self._timed_run(int(options["timeout"]))  # type: ignore[call-overload]
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+        sql_seconds = self._timed_sql_update()
+        report = {
+            "accounts": total,
+            "seconds": round(seconds, 2),
+            "accounts_per_s": round(total / seconds),
+            "sql_update_seconds": round(sql_seconds, 2),
+            "ratio_to_sql": round(seconds / sql_seconds, 2),
+            "history_rows": Score.objects.count(),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(
+            f"Rescored {total:,} accounts through Celery in {seconds:.1f} s "
+            f"({report['accounts_per_s']:,} accounts/s), {report['history_rows']:,} history rows.\n"
+            f"One set-based SQL UPDATE of the same rows: {sql_seconds:.1f} s. "
+            f"Ratio: {report['ratio_to_sql']}× (target: under 4×, aim for 2×)."
+        )
+
+    def _seed(self, count: int) -> None:
+        existing = Account.objects.count()
+        if existing == count:
+            return
+        self.stderr.write(f"Seeding {count:,} accounts (found {existing:,})…")
+        call_command("seed_demo", accounts=count, seed=1, reset=existing > 0, no_score=True,
+                     stdout=self.stderr)  # fmt: skip
+
+    def _reset_scores(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE risk_score")
+            cursor.execute(
+                "UPDATE accounts_account SET risk_score = NULL, risk_band = '', scored_at = NULL"
+            )
+            cursor.execute("VACUUM ANALYZE accounts_account")  # a fair start for both timings
+
+    def _start_worker(self, concurrency: int) -> subprocess.Popen:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "churnguard", "worker", "-c", str(concurrency),
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
+            cwd=ROOT,
+        )  # fmt: skip
+        time.sleep(4)  # let the pool fork before the clock starts
+        return worker
+
+    def _timed_run(self, timeout: int) -> float:
+        started = time.perf_counter()
+        run = start_rescore_run(trigger=RunTrigger.MANUAL)
+        deadline = started + timeout
+        while time.perf_counter() < deadline:
+            status = RescoreRun.objects.filter(pk=run.pk).values_list("status", flat=True).get()
+            if status != RunStatus.RUNNING:
+                break
+            time.sleep(0.05)
+        else:
+            raise CommandError(f"The run did not finish within {timeout} s.")
+        elapsed = time.perf_counter() - started
+        if status != RunStatus.SUCCEEDED:
+            raise CommandError(f"The run ended {status}.")
+        return elapsed
+
+    def _timed_sql_update(self) -> float:
+        with transaction.atomic(), connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(
+                "UPDATE accounts_account SET risk_score = (id % 101), risk_band = 'low', "
+                "attention = id, scored_at = now() WHERE status = 'active'"
+            )
+            elapsed = time.perf_counter() - started
+            transaction.set_rollback(True)
+        return elapsed

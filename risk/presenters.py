@@ -1,0 +1,112 @@
+"""Display values for the risk panel: factor bars and the score trend as an SVG polyline."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Band
+from risk import engine
+from risk.explain import Explanation, explain_account
+from risk.models import Score
+from risk.queries import (
+    NoPublishedModel,
+    active_override,
+    model_config,
+    open_expected_churn,
+    score_history,
+)
+
+FACTOR_LABELS = {
+    "industry": _("Industry"),
+    "geography": _("Geography"),
+    "cash_stability": _("Cash stability"),
+    "phase": _("Journey phase"),
+    "renewal_proximity": _("Renewal"),
+    "signing_discount": _("Discount at signing"),
+    "stakeholder": _("Stakeholders"),
+    "usage_trend": _("Adoption trend"),
+    "kpi_attainment": _("Outcome KPIs"),
+}
+
+
+def factor_label(factor: str) -> str:
+    if factor.startswith(engine.CUSTOM_FACTOR_PREFIX):
+        return factor.removeprefix(engine.CUSTOM_FACTOR_PREFIX).replace("_", " ").capitalize()
+    return str(FACTOR_LABELS.get(factor, factor))
+
+
+@dataclass(frozen=True, slots=True)
+class FactorBar:
+    factor: str
+    label: str
+    points: int
+    reason: str
+    has_data: bool
+    width_pct: int
+    is_protective: bool
+
+
+def factor_bars(assessment: engine.Assessment) -> list[FactorBar]:
+    """Biggest drag first (the engine's order); bar widths relative to the largest factor."""
+    largest = max((abs(c.points) for c in assessment.contributions), default=0) or 1
+    return [
+        FactorBar(c.factor, factor_label(c.factor), c.points, c.reason, c.has_data, round(100 * abs(c.points) / largest),
+                  c.points < 0)
+        for c in assessment.contributions
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    width: int
+    height: int
+    points: str  # SVG polyline "x,y x,y ..."
+    markers: list[tuple[float, float, int, date]]  # x, y, score, day
+    band_lines: list[tuple[str, float]]  # band name, y
+
+
+def trend_chart(
+    history: list[Score], *, bands: engine.BandThresholds, current: int, today: date,
+    width: int = 320, height: int = 90,
+) -> TrendChart | None:  # fmt: skip
+    """The score over time, oldest left; today's live score closes the line."""
+    series = [(s.computed_at.date(), s.score) for s in reversed(history)]
+    series.append((today, current))
+    if len(series) < 2:
+        return None
+    first, last = series[0][0], series[-1][0]
+    span = max((last - first).days, 1)
+
+    def y(score: int) -> float:
+        return round(height - 4 - (height - 8) * score / 100, 1)
+
+    markers = [(round(4 + (width - 8) * (d - first).days / span, 1), y(s), s, d) for d, s in series]
+    return TrendChart(
+        width=width,
+        height=height,
+        points=" ".join(f"{x},{yy}" for x, yy, _, _ in markers),
+        markers=markers,
+        band_lines=[("medium", y(bands.medium)), ("high", y(bands.high)),
+                    ("critical", y(bands.critical))],  # fmt: skip
+    )
+
+
+def risk_panel(account: Account, *, today: date, explanation: Explanation | None = None) -> dict:
+    """Everything the account page's risk panel shows, or an empty dict before any model."""
+    try:
+        explanation = explanation or explain_account(account, as_of=today)
+    except NoPublishedModel:
+        return {}
+    config = model_config(explanation.risk_model)
+    history = score_history(account)
+    return {
+        "explanation": explanation,
+        "band_label": Band(explanation.assessment.band).label,
+        "bars": factor_bars(explanation.assessment),
+        "trend": trend_chart(history, bands=config.bands, current=explanation.assessment.score,
+                             today=today),  # fmt: skip
+        "override": active_override(account),
+        "expected_churn": open_expected_churn(account),
+        "history": history[:10],
+    }

@@ -1,0 +1,53 @@
+"""Reads of risk models and scores."""
+
+from functools import lru_cache
+
+from django.utils import timezone
+
+from accounts.models import Account
+from risk import engine
+from risk.models import OPEN_EXPECTED_CHURN, BandOverride, ExpectedChurn, ModelStatus, RiskModel, Score
+
+
+class NoPublishedModel(Exception):
+    """No risk model is published yet (the data migration ships one)."""
+
+
+def published_model() -> RiskModel:
+    model = RiskModel.objects.filter(status=ModelStatus.PUBLISHED).first()
+    if model is None:
+        raise NoPublishedModel("No risk model is published.")
+    return model
+
+
+@lru_cache(maxsize=8)
+def _compiled(pk: int, version: int, status: str, config_key: str) -> engine.ModelConfig:
+    return engine.ModelConfig.from_dict(RiskModel.objects.get(pk=pk).config)
+
+
+def model_config(model: RiskModel) -> engine.ModelConfig:
+    """The engine's compiled model. Published versions never change, so they are cached;
+    a draft is rebuilt from its current configuration every time."""
+    if model.status != ModelStatus.DRAFT:
+        return _compiled(model.pk, model.version, model.status, "")
+    return engine.ModelConfig.from_dict(model.config)
+
+
+def score_history(account: Account, *, limit: int = 60) -> list[Score]:
+    return list(account.scores.select_related("risk_model").order_by("-computed_at", "-id")[:limit])
+
+
+def active_override(account: Account) -> BandOverride | None:
+    return (
+        account.band_overrides.filter(lifted_at__isnull=True, expires_on__gte=timezone.localdate())
+        .select_related("created_by")
+        .first()
+    )
+
+
+def open_expected_churn(account: Account) -> ExpectedChurn | None:
+    return (
+        account.expected_churns.filter(status__in=OPEN_EXPECTED_CHURN)
+        .select_related("decided_by", "lift_requested_by")
+        .first()
+    )

@@ -1,0 +1,158 @@
+"""Expected churn: proposals raised by the rule, decided by managers, lifted on request."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Account, Status
+from accounts.queries import quarter_bounds, visible_accounts
+from risk.churn_rule import ChurnRule, candidate_reason, is_suppressed
+from risk.models import (
+    OPEN_EXPECTED_CHURN,
+    ExpectedChurn,
+    ExpectedChurnRule,
+    ExpectedChurnStatus,
+    RescoreRun,
+)
+from teams.access import is_manager
+from teams.models import User
+
+# Candidates are read and written in slices: a night with many newly risky accounts must not
+# hold one huge transaction (proposals are independent of each other).
+BATCH_SIZE = 2000
+
+
+class DecisionError(Exception):
+    """A decision that is not allowed: wrong role, or the proposal already moved on."""
+
+
+def current_rule() -> ChurnRule:
+    row = ExpectedChurnRule.objects.first() or ExpectedChurnRule(
+        phases=["defense"], bands_in_phases=["high", "critical"],
+        bands_renewing_this_quarter=["critical"], suppression_days=30,
+    )  # fmt: skip
+    return ChurnRule(
+        phases=frozenset(row.phases),
+        bands_in_phases=frozenset(row.bands_in_phases),
+        bands_renewing_this_quarter=frozenset(row.bands_renewing_this_quarter),
+        suppression_days=row.suppression_days,
+    )
+
+
+def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
+    """Propose every account the rule selects that has no open proposal and no holding
+    dismissal. Idempotent: the one-open-per-account constraint refuses duplicates."""
+    rule = current_rule()
+    _, quarter_end = quarter_bounds(today)
+    candidates = (
+        Account.objects.filter(status=Status.ACTIVE, is_expected_churn=False)
+        .filter(
+            Q(phase__in=rule.phases, risk_band__in=rule.bands_in_phases)
+            | Q(risk_band__in=rule.bands_renewing_this_quarter, renewal_date__range=(today, quarter_end))
+        )
+        .exclude(expected_churns__status__in=OPEN_EXPECTED_CHURN)
+        .order_by("pk")
+        .values_list("pk", "phase", "risk_band", "renewal_date")
+    )
+    created = 0
+    now = timezone.now()
+    rows = list(candidates)
+    for start in range(0, len(rows), BATCH_SIZE):
+        batch = rows[start : start + BATCH_SIZE]
+        holds = _dismissals_holding([pk for pk, *_ in batch], today=today)
+        proposals = []
+        for pk, phase, band, renewal in batch:
+            reason = candidate_reason(phase=phase, band=band, renewal_on=renewal,
+                                      quarter_end=quarter_end, today=today, rule=rule)  # fmt: skip
+            if reason is None:
+                continue
+            hold = holds.get(pk)
+            if hold and is_suppressed(band=band, today=today, **hold):
+                continue
+            proposals.append(ExpectedChurn(account_id=pk, status=ExpectedChurnStatus.PROPOSED,
+                                           rule_reason=reason, band_at_raise=band, raised_at=now,
+                                           run=run))  # fmt: skip
+        with transaction.atomic():
+            created += len(ExpectedChurn.objects.bulk_create(proposals, ignore_conflicts=True))
+    return created
+
+
+def _dismissals_holding(ids: list[int], *, today: date) -> dict[int, dict[str, object]]:
+    """The latest dismissal still in force per account."""
+    rows = (
+        ExpectedChurn.objects.filter(
+            account_id__in=ids, status=ExpectedChurnStatus.DISMISSED, suppressed_until__gte=today
+        )
+        .order_by("account_id", "-decided_at")
+        .values_list("account_id", "suppressed_until", "band_at_decision")
+    )
+    holds: dict[int, dict[str, object]] = {}
+    for pk, until, band in rows:
+        holds.setdefault(pk, {"suppressed_until": until, "band_at_decision": band})
+    return holds
+
+
+def _lock_for_decision(proposal: ExpectedChurn, user: User, *, expected: str) -> ExpectedChurn:
+    if not is_manager(user):
+        raise DecisionError("Only a manager or an admin decides on expected churn.")
+    if not visible_accounts(user).filter(pk=proposal.account_id).exists():
+        raise DecisionError("This account is not in your teams.")
+    locked = ExpectedChurn.objects.select_for_update().select_related("account").get(pk=proposal.pk)
+    if locked.status != expected:
+        raise DecisionError(f"This proposal is already {locked.get_status_display().lower()}.")
+    return locked
+
+
+@transaction.atomic
+def confirm(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedChurn:
+    locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.PROPOSED)
+    _decide(locked, manager, reason, ExpectedChurnStatus.CONFIRMED)
+    Account.objects.filter(pk=locked.account_id).update(is_expected_churn=True)
+    return locked
+
+
+@transaction.atomic
+def dismiss(*, proposal: ExpectedChurn, manager: User, reason: str, today: date) -> ExpectedChurn:
+    locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.PROPOSED)
+    locked.suppressed_until = today + timedelta(days=current_rule().suppression_days)
+    _decide(locked, manager, reason, ExpectedChurnStatus.DISMISSED, extra=["suppressed_until"])
+    return locked
+
+
+@transaction.atomic
+def request_lift(*, proposal: ExpectedChurn, user: User, reason: str) -> ExpectedChurn:
+    """A CSM asks managers to lift a confirmed flag (the account turned around)."""
+    if not visible_accounts(user).filter(pk=proposal.account_id).exists():
+        raise DecisionError("This account is not in your teams.")
+    locked = ExpectedChurn.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != ExpectedChurnStatus.CONFIRMED:
+        raise DecisionError("Only a confirmed expected churn can be lifted.")
+    if not reason.strip():
+        raise DecisionError("Say why the flag should be lifted.")
+    locked.lift_requested_by = user
+    locked.lift_requested_at = timezone.now()
+    locked.lift_reason = reason.strip()
+    locked.save(update_fields=["lift_requested_by", "lift_requested_at", "lift_reason"])
+    return locked
+
+
+@transaction.atomic
+def lift(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedChurn:
+    locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.CONFIRMED)
+    _decide(locked, manager, reason, ExpectedChurnStatus.LIFTED)
+    Account.objects.filter(pk=locked.account_id).update(is_expected_churn=False)
+    return locked
+
+
+def _decide(proposal: ExpectedChurn, manager: User, reason: str, status: str, extra=()) -> None:
+    if not reason.strip():
+        raise DecisionError("A reason is required: the decision is shared with the team.")
+    proposal.status = status
+    proposal.decided_by = manager
+    proposal.decided_at = timezone.now()
+    proposal.decision_reason = reason.strip()
+    proposal.band_at_decision = proposal.account.risk_band
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason",
+                                 "band_at_decision", *extra])  # fmt: skip

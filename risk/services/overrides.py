@@ -1,0 +1,39 @@
+"""A CSM's band override: beside the computed score, with a reason, lapsing by itself."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from risk.models import BandOverride
+from teams.models import User
+
+MAX_OVERRIDE_DAYS = 90
+
+
+class OverrideError(ValueError):
+    pass
+
+
+@transaction.atomic
+def override_band(
+    *, account: Account, band: str, reason: str, expires_on: date, user: User, today: date
+) -> BandOverride:
+    """Record an override; any override still open on the account is lifted first."""
+    if not reason.strip():
+        raise OverrideError("A reason is required.")
+    if not today < expires_on <= today + timedelta(days=MAX_OVERRIDE_DAYS):
+        raise OverrideError(f"The expiry must be within the next {MAX_OVERRIDE_DAYS} days.")
+    now = timezone.now()
+    BandOverride.objects.filter(account=account, lifted_at__isnull=True).update(lifted_at=now)
+    return BandOverride.objects.create(
+        account=account, band=band, reason=reason.strip(), expires_on=expires_on, created_by=user
+    )
+
+
+@transaction.atomic
+def lift_override(*, override: BandOverride) -> None:
+    if override.lifted_at is None:
+        override.lifted_at = timezone.now()
+        override.save(update_fields=["lifted_at"])

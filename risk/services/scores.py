@@ -1,0 +1,204 @@
+"""Writing scores: bulk reads, the pure engine, bulk writes.
+
+A chunk of accounts is scored in one transaction: the current score on each account is
+overwritten with a set-based UPDATE, and a history row is added only where the score or the band
+changed. Re-running a chunk is harmless: the second pass finds nothing changed, and the
+(account, run) unique constraint refuses a duplicate history row.
+"""
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Account, Status
+from risk import engine
+from risk.attention import attention
+from risk.facts import ACCOUNT_FIELDS, load_facts
+from risk.models import RescoreRun, RiskModel, Score
+from risk.queries import model_config, published_model
+
+logger = logging.getLogger(__name__)
+CURRENT_FIELDS = ("risk_score", "risk_band", "status")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    done: int
+    changed: int
+    failed: int
+
+
+def contributions_json(assessment: engine.Assessment) -> str:
+    """The compact history form; a factor without data (0 points) is left out."""
+    return json.dumps(
+        [[c.factor, c.points, c.reason] for c in assessment.contributions if c.has_data or c.points],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def score_accounts(
+    *,
+    accounts: "Q | Sequence[int]",
+    risk_model: RiskModel | None = None,
+    as_of: date | None = None,
+    run: RescoreRun | None = None,
+) -> ChunkResult:
+    """Score the active accounts selected by `accounts` (ids, or a Q filter) and store the result.
+
+    Idempotent per run: see the module docstring. Accounts whose facts make the engine fail are
+    counted in `failed` and logged; the rest of the chunk is still written.
+    """
+    risk_model = risk_model or published_model()
+    as_of = as_of or timezone.localdate()
+    config = model_config(risk_model)
+    selection = accounts if isinstance(accounts, Q) else Q(pk__in=list(accounts))
+    rows = list(
+        Account.objects.filter(selection, status=Status.ACTIVE)
+        .order_by("pk")
+        .values(*ACCOUNT_FIELDS, *CURRENT_FIELDS)
+    )
+    facts = load_facts(rows, as_of=as_of, model=config)
+    results: list[tuple[dict[str, object], engine.Assessment]] = []
+    failed = 0
+    for row in rows:
+        try:
+            results.append((row, engine.assess(facts[row["id"]], config, as_of=as_of)))
+        except Exception:  # one bad account must not sink the whole chunk
+            failed += 1
+            logger.exception("Could not score account %s", row["id"])
+    now = timezone.now()
+    with transaction.atomic():
+        _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
+        changed = _write_history(results, risk_model=risk_model, computed_at=now, run=run)
+    return ChunkResult(done=len(results), changed=changed, failed=failed)
+
+
+def rescore_account(*, account: Account, as_of: date | None = None) -> None:
+    """Score one account now (after its facts changed); refresh the instance's score fields."""
+    score_accounts(accounts=[account.pk], as_of=as_of)
+    fresh = Account.objects.filter(pk=account.pk).values(
+        "risk_score", "risk_band", "scored_at", "risk_model_id", "attention"
+    )[0]
+    for name, value in fresh.items():
+        setattr(account, name, value)
+
+
+def _write_current(
+    results: list[tuple[dict[str, object], engine.Assessment]],
+    *,
+    risk_model: RiskModel,
+    scored_at: datetime,
+    as_of: date,
+) -> None:
+    if not results:
+        return
+    ids, scores, bands, weights = [], [], [], []
+    for row, assessment in results:
+        ids.append(row["id"])
+        scores.append(assessment.score)
+        bands.append(assessment.band)
+        weights.append(
+            attention(
+                score=assessment.score,
+                mrr=row["mrr"],
+                renewal_on=row["renewal_date"],  # type: ignore[arg-type]
+                is_active=True,
+                as_of=as_of,
+            )  # fmt: skip
+        )
+    if connection.vendor == "postgresql":
+        # COPY the new values into a session temp table, then one set-based UPDATE FROM it:
+        # the closest a Python pipeline gets to the database's own limit (PERFORMANCE.md).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS new_scores "
+                "(id bigint, score smallint, band text, attention float8) ON COMMIT DELETE ROWS"
+            )
+            # Emptied here too: two chunks scored in one transaction must not see each other.
+            cursor.execute("TRUNCATE new_scores")
+            with cursor.copy("COPY new_scores FROM STDIN") as copy:
+                for values in zip(ids, scores, bands, weights, strict=True):
+                    copy.write_row(values)
+            cursor.execute(
+                """
+                UPDATE accounts_account AS a
+                SET risk_score = v.score, risk_band = v.band, attention = v.attention,
+                    scored_at = %s, risk_model_id = %s
+                FROM new_scores AS v
+                WHERE a.id = v.id
+                """,
+                [scored_at, risk_model.pk],
+            )
+        return
+    objs = [
+        Account(pk=pk, risk_score=s, risk_band=b, attention=w, scored_at=scored_at,
+                risk_model_id=risk_model.pk)
+        for pk, s, b, w in zip(ids, scores, bands, weights, strict=True)
+    ]  # fmt: skip
+    Account.objects.bulk_update(
+        objs, ["risk_score", "risk_band", "attention", "scored_at", "risk_model"], batch_size=500
+    )
+
+
+def _write_history(
+    results: list[tuple[dict[str, object], engine.Assessment]],
+    *,
+    risk_model: RiskModel,
+    computed_at: datetime,
+    run: RescoreRun | None,
+) -> int:
+    changed = [
+        (row["id"], row["risk_band"], a)
+        for row, a in results
+        if row["risk_score"] != a.score or row["risk_band"] != a.band
+    ]
+    if not changed:
+        return 0
+    if connection.vendor == "postgresql":
+        # COPY (no client-side quoting of large text arrays), then one INSERT ... SELECT that
+        # skips rows a previous attempt of this chunk already wrote.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS new_history (account_id bigint, score smallint, "
+                "band text, previous_band text, contributions text) ON COMMIT DELETE ROWS"
+            )
+            cursor.execute("TRUNCATE new_history")
+            with cursor.copy("COPY new_history FROM STDIN") as copy:
+                for pk, previous, a in changed:
+                    copy.write_row((pk, a.score, a.band, previous or "", contributions_json(a)))
+            cursor.execute(
+                """
+                INSERT INTO risk_score (account_id, risk_model_id, score, band, previous_band,
+                                        contributions_json, computed_at, run_id)
+                SELECT account_id, %s, score, band, previous_band, contributions, %s, %s
+                FROM new_history
+                ON CONFLICT (run_id, account_id) DO NOTHING
+                """,
+                [risk_model.pk, computed_at, run.pk if run else None],
+            )
+    else:
+        Score.objects.bulk_create(
+            [
+                Score(
+                    account_id=pk,
+                    risk_model=risk_model,
+                    score=a.score,
+                    band=a.band,
+                    previous_band=previous or "",
+                    contributions_json=contributions_json(a),
+                    computed_at=computed_at,
+                    run=run,
+                )
+                for pk, previous, a in changed
+            ],  # fmt: skip
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+    return len(changed)

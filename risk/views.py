@@ -1,0 +1,69 @@
+from dataclasses import replace
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Band
+from accounts.queries import get_account_for_user
+from churnguard.http import AuthedRequest
+from risk.explain import explain_account
+from risk.facts import facts_for_account
+from risk.forms import BandOverrideForm, WhatIfForm
+from risk.models import BandOverride
+from risk.queries import model_config, published_model
+from risk.services.overrides import lift_override, override_band
+
+
+@require_POST
+def what_if(request: AuthedRequest, pk: int):
+    """Score the account with other facts, without saving anything."""
+    account = get_account_for_user(request.user, pk)
+    form = WhatIfForm(request.POST)
+    context = {"account": account, "what_if_form": form}
+    if form.is_valid():
+        today = timezone.localdate()
+        risk_model = published_model()
+        facts = facts_for_account(account, as_of=today, model=model_config(risk_model))
+        changes = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        if "cash_runway_months" in changes and facts.cash_facts_as_of is None:
+            changes["cash_facts_as_of"] = today  # a hypothetical runway is as fresh as today
+        if "phase" in changes and changes["phase"] != facts.phase:
+            changes["phase_entered_on"] = today
+        current = explain_account(account, as_of=today, risk_model=risk_model, facts=facts)
+        hypothetical = explain_account(account, as_of=today, risk_model=risk_model,
+                                       facts=_replace(facts, **changes))  # fmt: skip
+        context |= {"current": current.assessment, "hypothetical": hypothetical.assessment,
+                    "hypothetical_band_label": Band(hypothetical.assessment.band).label,
+                    "difference": hypothetical.assessment.score - current.assessment.score}  # fmt: skip
+    status = 200 if form.is_valid() else 400
+    return render(request, "accounts/account_detail.html#what-if-result", context, status=status)
+
+
+def _replace(facts, **changes):
+    return replace(facts, **changes)
+
+
+@require_POST
+def override_create(request: AuthedRequest, pk: int):
+    account = get_account_for_user(request.user, pk)
+    form = BandOverrideForm(request.POST)
+    if form.is_valid():
+        override_band(account=account, user=request.user, today=timezone.localdate(),
+                      **form.cleaned_data)  # fmt: skip
+        messages.success(request, _("Band override recorded; it lapses by itself."))
+    else:
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("The override was not recorded: %(errors)s") % {"errors": errors})
+    return redirect("accounts:detail", pk=pk)
+
+
+@require_POST
+def override_lift(request: AuthedRequest, pk: int, override_pk: int):
+    account = get_account_for_user(request.user, pk)
+    override = get_object_or_404(BandOverride, pk=override_pk, account=account)
+    lift_override(override=override)
+    messages.success(request, _("Band override lifted."))
+    return redirect("accounts:detail", pk=pk)

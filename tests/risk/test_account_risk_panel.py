@@ -1,0 +1,105 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Account
+from risk.models import BandOverride, Score
+from risk.services.scores import rescore_account
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(client, account):
+    return client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+
+
+def test_account_page_shows_score_band_and_reasons_biggest_drag_first(csm_client, account):
+    rescore_account(account=account)
+    response = csm_client.get(reverse("accounts:detail", args=[account.pk]))
+    bars = response.context["bars"]
+    assert [b.points for b in bars] == sorted((b.points for b in bars), reverse=True)
+    content = response.content.decode()
+    assert "Travel" in content
+    assert f">{Account.objects.get(pk=account.pk).risk_score}<" in content
+
+
+def test_account_page_says_what_changed_since_the_last_score(csm_client, account):
+    rescore_account(account=account)
+    Score.objects.update(computed_at=timezone.now() - timedelta(days=5))
+    account.cash_runway_months = 2
+    account.save(update_fields=["cash_runway_months"])
+    rescore_account(account=account)
+    content = detail(csm_client, account)
+    assert "since" in content
+    assert "runway 2 months" in content.lower()
+
+
+def test_what_if_scores_without_saving(csm_client, account):
+    rescore_account(account=account)
+    before = Account.objects.get(pk=account.pk)
+    response = csm_client.post(
+        reverse("accounts:what-if", args=[account.pk]),
+        {"whatif-cash_runway_months": "1", "whatif-phase": "defense"},
+        headers={"HX-Request": "true"},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<div id="what-if-result"')
+    assert response.context["hypothetical"].score > response.context["current"].score
+    after = Account.objects.get(pk=account.pk)
+    assert (after.risk_score, after.cash_runway_months, after.phase) == (
+        before.risk_score, before.cash_runway_months, before.phase,
+    )  # fmt: skip
+
+
+def test_what_if_with_negative_runway_is_an_inline_error(csm_client, account):
+    response = csm_client.post(
+        reverse("accounts:what-if", args=[account.pk]),
+        {"whatif-cash_runway_months": "-3"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert "greater than or equal to 0" in response.content.decode()
+
+
+def test_band_override_is_shown_beside_the_score_and_lapses(csm_client, account):
+    rescore_account(account=account)
+    expires = timezone.localdate() + timedelta(days=30)
+    response = csm_client.post(
+        reverse("accounts:override-create", args=[account.pk]),
+        {"band": "critical", "reason": "Sponsor told us they are closing the office", "expires_on": expires},
+    )
+    assert response.status_code == 302
+    assert "CSM says Critical" in detail(csm_client, account)
+    computed = Account.objects.get(pk=account.pk).risk_band
+    assert computed != "" and Score.objects.filter(account=account).first().band == computed
+    BandOverride.objects.update(expires_on=timezone.localdate() - timedelta(days=1))
+    assert "CSM says" not in detail(csm_client, account)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"band": "high", "reason": "", "days": 10}, "This field is required."),
+        ({"band": "high", "reason": "x", "days": 91}, "at most 90 days"),
+        ({"band": "high", "reason": "x", "days": 0}, "after today"),
+        ({"band": "bogus", "reason": "x", "days": 10}, "Select a valid choice"),
+    ],
+)
+def test_band_override_needs_a_reason_and_a_near_expiry(csm_client, account, data, message):
+    expires = timezone.localdate() + timedelta(days=data.pop("days"))
+    response = csm_client.post(
+        reverse("accounts:override-create", args=[account.pk]), {**data, "expires_on": expires},
+        follow=True,
+    )  # fmt: skip
+    assert message in response.content.decode()
+    assert not BandOverride.objects.exists()
+
+
+def test_outsider_cannot_override_or_what_if(outsider, account):
+    client = client_for(outsider)
+    assert client.post(reverse("accounts:what-if", args=[account.pk]), {}).status_code == 404
+    assert client.post(reverse("accounts:override-create", args=[account.pk]), {}).status_code == 404
