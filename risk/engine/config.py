@@ -39,8 +39,10 @@ MEMO_LIMIT = 20_000
 class ModelConfig:
     """The risk model. Build it once per run (`from_dict`) and reuse it for every account.
 
-    Threshold values are Decimal; day-based tables count days, percentage tables count percent.
-    See the package docstring for what each table means to an admin.
+    Every field defaults to a neutral value (empty tables count 0 points), so a partial model is
+    usable; risk/default_model.py holds the real starting model. Threshold values are Decimal;
+    day-based tables count days, percentage tables count percent. The package docstring says
+    what each factor means to an admin.
     """
 
     base_score: int = 20

@@ -45,7 +45,7 @@ def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contrib
             reference = point
             break
     if reference.on == latest_on:
-        text = f"Only one usage reading (as of {format_date(latest_on)}): no trend yet"
+        text = f"Usage recorded on one day only ({format_date(latest_on)}): no trend yet"
         return missing("usage_trend", text)
     then = 100 * reference.active_users / reference.licensed_seats
     now = 100 * latest.active_users / latest.licensed_seats

@@ -28,6 +28,7 @@ def signal_contribution(
     model: ModelConfig,
     as_of: date,
 ) -> Contribution:
+    """custom_signal() for assess(), with the factor's name and table already looked up."""
     reading = facts.signals.get(factor.signal)
     memo = model.compiled.memos[name]
     key = None if reading is None else (reading.value, reading.as_of, as_of)

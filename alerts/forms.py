@@ -1,0 +1,9 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import DateInput
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(label=_("Snooze until"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from alerts import views
+
+app_name = "alerts"
+urlpatterns = [
+    path("", views.alert_list, name="list"),
+    path("<int:pk>/snooze/", views.alert_snooze, name="snooze"),
+    path("<int:pk>/feedback/", views.alert_feedback, name="feedback"),
+]
