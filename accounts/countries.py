@@ -1,6 +1,7 @@
 """ISO 3166-1 countries, with names in the active language (English or French)."""
 
 import gettext
+import unicodedata
 from functools import cache
 
 import pycountry
@@ -29,6 +30,15 @@ def country_name(code: str | None) -> str:
     return _names(language).get(code, code)
 
 
+def _sort_key(name: str) -> str:
+    # Alphabetical as a reader expects it: "Bélarus" between "Belgique" and "Belize".
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+@cache
+def _choices(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(_names(language).items(), key=lambda item: _sort_key(item[1])))
+
+
 def country_choices() -> list[tuple[str, str]]:
-    language = (get_language() or "en").split("-")[0]
-    return sorted(_names(language).items(), key=lambda item: item[1])
+    return list(_choices((get_language() or "en").split("-")[0]))

@@ -5,6 +5,7 @@ fact is kept as a dated row (`FactChange`), so a score can later be recomputed a
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -339,3 +340,15 @@ class FactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """The account field's name in the reader's language ("kpi:<name>" rows keep theirs)."""
+        if self.field.startswith("kpi:"):
+            return self.field.removeprefix("kpi:")
+        if self.field == "stakeholder_left":
+            return str(_("Stakeholder left"))
+        try:
+            return str(Account._meta.get_field(self.field).verbose_name).capitalize()
+        except FieldDoesNotExist:
+            return self.field

@@ -1,0 +1,86 @@
+from django.contrib import admin
+
+from playbooks.models import (
+    ApprovalPolicy,
+    Lever,
+    Play,
+    PlayCheck,
+    Proposal,
+    ProposalEvent,
+    StrategySetting,
+)
+
+
+@admin.register(Lever)
+class LeverAdmin(admin.ModelAdmin):
+    # Lever.clean() builds the core's LeverSpec: a broken configuration is a form error here.
+    list_display = [
+        "name",
+        "kind",
+        "order",
+        "keeps_cash_flowing",
+        "keeps_subscription",
+        "is_active",
+    ]
+    list_editable = ["order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(StrategySetting)
+class StrategySettingAdmin(admin.ModelAdmin):
+    list_display = ["effective_from", "strategy", "note"]
+
+
+@admin.register(ApprovalPolicy)
+class ApprovalPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "effective_from",
+        "currency",
+        "auto_cash",
+        "auto_mrr",
+        "manager_cash",
+        "manager_mrr",
+    ]
+
+
+@admin.register(Play)
+class PlayAdmin(admin.ModelAdmin):
+    list_display = ["title", "phase", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["phase", "is_active"]
+
+
+class ProposalEventInline(admin.TabularInline):
+    model = ProposalEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "actor", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """Read-only: a proposal moves through the app's services, which keep the audit trail."""
+
+    list_display = ["lever", "account", "state", "cash_impact", "currency", "proposed_at"]
+    list_filter = ["state", "required_approver", "outcome", "lever"]
+    search_fields = ["account__name", "account__external_id"]
+    list_select_related = ["lever", "account"]
+    inlines = [ProposalEventInline]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PlayCheck)
+class PlayCheckAdmin(admin.ModelAdmin):
+    list_display = ["play", "account", "done_by", "done_at"]
+    raw_id_fields = ["account"]
+    list_select_related = ["play", "account", "done_by"]

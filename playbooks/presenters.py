@@ -1,0 +1,186 @@
+"""What the account page and the playbook pages show, shaped for the templates."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from accounts.models import Account, Band, Phase
+from playbooks.forms import ProposalForm
+from playbooks.levers import suggest_params
+from playbooks.models import GIVE_BACK_LABELS, Lever, Proposal, Strategy
+from playbooks.queries import (
+    LeverStats,
+    PlayItem,
+    account_context,
+    account_proposals,
+    active_levers,
+    lever_outcome_stats,
+    play_checklist,
+    recommend_levers,
+    strategy_in_force,
+    usable_specs,
+)
+from playbooks.rules import why_not_decide, why_not_manage, why_not_run
+from teams.access import is_manager
+from teams.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationRow:
+    lever: Lever
+    rank: int
+    params: list[tuple[str, str]]  # (label, value) in the lever's order
+    cash_cost: Decimal  # positive: what it costs us over its duration
+    mrr_cost: Decimal  # positive: MRR a month we stop billing while it runs
+    currency: str
+    is_cash_deferred: bool
+    reason: str  # from the core, in English for now
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookPanel:
+    strategy: str
+    strategy_label: str
+    phase_label: str
+    recommendations: list[RecommendationRow]
+    proposals: list[Proposal]
+    applied: list[Proposal]
+    plays: list[PlayItem]
+    form: ProposalForm | None
+
+
+def recommendation_rows(
+    *, account: Account, today: date, strategy: str, levers: list[Lever] | None = None
+) -> list[RecommendationRow]:
+    rows = []
+    ranked = recommend_levers(account=account, today=today, strategy=strategy, levers=levers)  # type: ignore[arg-type]
+    for item in ranked:
+        rec = item.recommendation
+        limits = rec.spec.param_limits
+        params = [
+            (limits[name].label, f"{value.normalize():f}") for name, value in rec.params.items()
+        ]
+        rows.append(
+            RecommendationRow(
+                lever=item.lever,
+                rank=rec.rank,
+                params=params,
+                cash_cost=-rec.impact.cash,
+                mrr_cost=-rec.impact.mrr,
+                currency=account.currency,
+                is_cash_deferred=rec.impact.is_cash_deferred,
+                reason=rec.reason,
+            )
+        )
+    return rows
+
+
+def proposal_form(
+    *, account: Account, levers: list[Lever], lever: Lever | None = None
+) -> ProposalForm:
+    """A blank proposal form for `lever` (default: the first), prefilled as the core suggests."""
+    form = ProposalForm(levers=levers, lever=lever)
+    if form.spec is not None:
+        suggested = suggest_params(form.spec, account_context(account))
+        form = ProposalForm(levers=levers, lever=form.selected, params=suggested)
+    return form
+
+
+def playbook_panel(
+    *, account: Account, user: User, today: date, form: ProposalForm | None = None
+) -> dict[str, object]:
+    """The playbook part of the account page: `{"playbook": PlaybookPanel}`."""
+    strategy = strategy_in_force(today)
+    levers = list(active_levers())
+    recommendations = recommendation_rows(
+        account=account, today=today, strategy=strategy, levers=levers
+    )
+    proposals = list(account_proposals(account))
+    if form is None and not account.is_churned:
+        top = recommendations[0].lever if recommendations else None
+        form = proposal_form(account=account, levers=levers, lever=top) if levers else None
+    panel = PlaybookPanel(
+        strategy=strategy,
+        strategy_label=str(Strategy(strategy).label),
+        phase_label=str(Phase(account.phase).label) if account.phase else "",
+        recommendations=recommendations,
+        proposals=proposals,
+        applied=[p for p in proposals if p.applied_on is not None],
+        plays=play_checklist(account),
+        form=form,
+    )
+    return {"playbook": panel}
+
+
+def param_rows(proposal: Proposal) -> list[tuple[str, str]]:
+    """(label, value) of a proposal's parameters, labelled as its lever names them today."""
+    labels: dict[str, str] = {}
+    for lever, spec in usable_specs([proposal.lever]):
+        if lever.kind == proposal.kind:
+            labels = {name: limit.label for name, limit in spec.param_limits.items()}
+    return [(labels.get(name, name), value) for name, value in proposal.params.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalActions:
+    """Which buttons the proposal page shows to this user; services check again on POST."""
+
+    can_submit: bool
+    can_decide: bool
+    decide_blocked: str  # why a manager may not decide this one; empty for a CSM
+    can_withdraw: bool
+    can_apply: bool
+    can_end: bool
+    can_record_outcome: bool
+
+
+def proposal_actions(proposal: Proposal, user: User) -> ProposalActions:
+    state = proposal.state
+    manage = not why_not_manage(user, proposal)
+    run = not why_not_run(user, proposal)
+    # A CSM is not told why they cannot decide: they never do. A manager is.
+    blocked = why_not_decide(user, proposal) if state == "submitted" else ""
+    shown = blocked if is_manager(user) else ""
+    return ProposalActions(
+        can_submit=state == "draft" and manage,
+        can_decide=state == "submitted" and not blocked,
+        decide_blocked=shown,
+        can_withdraw=state in ("draft", "submitted", "approved") and manage,
+        can_apply=state == "approved" and run,
+        can_end=state == "applied" and run,
+        can_record_outcome=state in ("applied", "ended") and run,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueRow:
+    lever: Lever
+    phases: list[str]  # labels; empty: every phase
+    bands: list[str]
+    give_backs: list[str]
+    stats: list[LeverStats]  # one per currency
+
+
+def _labels(codes: list[str], choices: Sequence[tuple[str, object]]) -> list[str]:
+    """Labels of `codes` in the choices' own order (deployment before growth, low before high)."""
+    return [str(label) for code, label in choices if code in codes]
+
+
+def catalogue_rows(user: User) -> list[CatalogueRow]:
+    """Offered levers, then retired ones that still have applied proposals to account for."""
+    stats = lever_outcome_stats(user)
+    retired_ids = {s.lever_id for s in stats}
+    levers = list(active_levers()) + list(
+        Lever.objects.filter(pk__in=retired_ids, is_active=False).order_by("order", "name")
+    )
+    return [
+        CatalogueRow(
+            lever=lever,
+            phases=_labels(lever.phases, Phase.choices),
+            bands=_labels(lever.bands, Band.choices),
+            give_backs=[str(GIVE_BACK_LABELS.get(code, code)) for code in lever.give_backs],
+            stats=[s for s in stats if s.lever_id == lever.pk],
+        )
+        for lever in levers
+    ]

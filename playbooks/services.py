@@ -1,0 +1,446 @@
+"""Writes of the playbook: proposals through their life, play checks, reminders.
+
+Every state change of a proposal goes through `_move`, in one transaction: it locks the row,
+checks the move against the state machine (`check_transition`) and the role rules
+(`playbooks.rules`), updates the row only if it is still in the state it was read in, and
+writes the `ProposalEvent`. E-mails leave on commit, so a rolled-back decision sends nothing.
+"""
+
+import calendar
+import logging
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from playbooks.catalogue import lever_spec
+from playbooks.levers import (
+    Impact,
+    TransitionError,
+    check_transition,
+    compute_impact,
+    is_eligible,
+    required_approver,
+    validate_params,
+)
+from playbooks.models import (
+    STATE_LABELS,
+    Lever,
+    Outcome,
+    Play,
+    PlayCheck,
+    Proposal,
+    ProposalEvent,
+)
+from playbooks.queries import PolicyInForce, account_context, policy_in_force, strategy_in_force
+from playbooks.rules import why_not_decide, why_not_manage, why_not_run
+from teams.models import User
+
+logger = logging.getLogger(__name__)
+
+REMINDER_DAYS_BEFORE = 14
+DECIDED = ("approved", "applied", "ended")
+
+
+class ProposalError(ValueError):
+    """A proposal cannot do this now (its state, a concurrent decision); `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LeverNotEligible(ProposalError):
+    """The lever does not apply to this account (phase, band, segment...)."""
+
+
+class NotAllowed(PermissionDenied):
+    """The user's role does not allow this move; a view that does not catch it answers 403."""
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _approver_for(impact: Impact, currency: str, policy: PolicyInForce) -> str:
+    if currency != policy.currency:
+        # No exchange rates yet: an amount in another currency cannot be measured against the
+        # thresholds, so the most senior approver signs it.
+        return "admin"
+    return required_approver(impact, policy.thresholds)
+
+
+def _stored_impact(proposal: Proposal) -> Impact:
+    return Impact(cash=proposal.cash_impact, mrr=proposal.mrr_impact, months=proposal.months)
+
+
+@transaction.atomic
+def propose_lever(
+    *,
+    account: Account,
+    lever: Lever,
+    params: Mapping[str, object],
+    give_back: str,
+    justification: str,
+    user: User,
+    today: date,
+    submit: bool = True,
+) -> Proposal:
+    """Price a lever for an account and record the proposal (submitted unless `submit` is off).
+
+    Raises LeverParamError (its `field` and `message` are for the form), LeverNotEligible, or
+    ProposalError; nothing is saved then. Under the auto-approval thresholds the proposal is
+    approved at once, by the system.
+    """
+    if account.is_churned:
+        raise ProposalError(_("The account has churned: there is nothing left to negotiate."))
+    if not lever.is_active:
+        raise ProposalError(_("This lever is no longer offered."))
+    try:
+        spec = lever_spec(lever)
+    except (ValueError, TypeError) as error:
+        raise ProposalError(
+            _("This lever is misconfigured: %(error)s") % {"error": error}
+        ) from None
+    cleaned = validate_params(spec, params)
+    # The balance to spread is the CSM's figure: accounts do not record one yet.
+    context = account_context(account, outstanding_balance=cleaned.get("balance"))
+    eligible, reason = is_eligible(spec, context)
+    if not eligible:
+        raise LeverNotEligible(reason)
+    if give_back and give_back not in spec.give_backs:
+        raise ProposalError(_("Ask for something this lever allows in return."))
+    if not justification.strip():
+        raise ProposalError(_("Say why this lever, for this account, now."))
+    impact = compute_impact(spec.kind, cleaned, context)
+    now = timezone.now()
+    proposal = Proposal.objects.create(
+        account=account,
+        lever=lever,
+        kind=spec.kind,
+        params={name: f"{value:f}" for name, value in cleaned.items()},
+        cash_impact=impact.cash,
+        mrr_impact=impact.mrr,
+        currency=account.currency,
+        months=impact.months,
+        is_permanent=impact.is_permanent,
+        is_cash_deferred=impact.is_cash_deferred,
+        give_back=give_back,
+        justification=justification.strip(),
+        strategy=strategy_in_force(today),
+        state="draft",
+        # Known now for the draft's page; decided again on submission, under the policy then.
+        required_approver=_approver_for(impact, account.currency, policy_in_force(today)),
+        proposed_by=user,
+        proposed_at=now,
+    )
+    ProposalEvent.objects.create(proposal=proposal, to_state="draft", actor=user, at=now)
+    if submit:
+        proposal = submit_proposal(proposal=proposal, user=user, today=today)
+    return proposal
+
+
+@transaction.atomic
+def submit_proposal(*, proposal: Proposal, user: User, today: date) -> Proposal:
+    """Draft → submitted, under the approval policy in force; auto-approved when small enough."""
+    approver = _approver_for(_stored_impact(proposal), proposal.currency, policy_in_force(today))
+    proposal = _move(
+        proposal,
+        to_state="submitted",
+        actor=user,
+        rule=why_not_manage,
+        changes={"required_approver": approver},
+    )
+    if approver == "auto":
+        proposal = _move(
+            proposal,
+            to_state="approved",
+            actor=None,
+            comment=_("Within the auto-approval thresholds."),
+            changes={"decided_at": timezone.now()},
+        )
+    return proposal
+
+
+@transaction.atomic
+def approve_proposal(*, proposal: Proposal, approver: User, comment: str = "") -> Proposal:
+    proposal = _move(
+        proposal,
+        to_state="approved",
+        actor=approver,
+        comment=comment.strip(),
+        rule=why_not_decide,
+        changes={"decided_by": approver, "decided_at": timezone.now()},
+    )
+    # robust: the decision is committed; a mail server that is down must not turn it into a 500.
+    transaction.on_commit(partial(send_decision_email, proposal_id=proposal.pk), robust=True)
+    return proposal
+
+
+@transaction.atomic
+def reject_proposal(*, proposal: Proposal, approver: User, comment: str) -> Proposal:
+    """A rejection always says why: the CSM has to go back to the customer with something."""
+    if not comment.strip():
+        raise ProposalError(_("Say why you reject it: the CSM needs a reason."))
+    proposal = _move(
+        proposal,
+        to_state="rejected",
+        actor=approver,
+        comment=comment.strip(),
+        rule=why_not_decide,
+        changes={"decided_by": approver, "decided_at": timezone.now()},
+    )
+    # robust: the decision is committed; a mail server that is down must not turn it into a 500.
+    transaction.on_commit(partial(send_decision_email, proposal_id=proposal.pk), robust=True)
+    return proposal
+
+
+@transaction.atomic
+def withdraw_proposal(*, proposal: Proposal, user: User, comment: str = "") -> Proposal:
+    return _move(
+        proposal, to_state="withdrawn", actor=user, comment=comment.strip(), rule=why_not_manage
+    )
+
+
+@transaction.atomic
+def apply_proposal(*, proposal: Proposal, user: User, today: date) -> Proposal:
+    """Approved → applied today; a temporary lever gets the date it ends."""
+    ends_on = None
+    if proposal.months and not proposal.is_permanent:
+        ends_on = add_months(today, proposal.months)
+    return _move(
+        proposal,
+        to_state="applied",
+        actor=user,
+        rule=why_not_run,
+        changes={"applied_on": today, "ends_on": ends_on},
+    )
+
+
+@transaction.atomic
+def end_proposal(*, proposal: Proposal, user: User, today: date, comment: str = "") -> Proposal:
+    return _move(
+        proposal,
+        to_state="ended",
+        actor=user,
+        comment=comment.strip(),
+        rule=why_not_run,
+        changes={"ended_on": today},
+    )
+
+
+@transaction.atomic
+def record_outcome(*, proposal: Proposal, outcome: str, user: User | None) -> Proposal:
+    """Whether the account renewed after this lever: saved, lost, or back to unknown."""
+    if outcome not in Outcome.values:
+        raise ProposalError(_("Unknown outcome %(outcome)s.") % {"outcome": outcome})
+    locked = _lock(proposal)
+    if user is not None and (why := why_not_run(user, locked)):
+        raise NotAllowed(why)
+    if locked.state not in ("applied", "ended"):
+        raise ProposalError(_("Only a lever that was applied has an outcome."))
+    now = timezone.now()
+    locked.outcome, locked.outcome_recorded_at = outcome, now
+    locked.save(update_fields=["outcome", "outcome_recorded_at"])
+    ProposalEvent.objects.create(
+        proposal=locked,
+        from_state=locked.state,
+        to_state=locked.state,
+        actor=user,
+        at=now,
+        comment=_("Outcome at renewal: %(outcome)s") % {"outcome": Outcome(outcome).label},
+    )
+    return locked
+
+
+@transaction.atomic
+def record_renewal_outcome(*, account: Account, outcome: str, user: User | None) -> int:
+    """When an account's renewal is decided: the outcome of every lever applied to it so far.
+
+    For the accounts app to call when it records a renewal or a churn. Outcomes already recorded
+    are kept. Returns how many proposals were updated.
+    """
+    pending = Proposal.objects.filter(
+        account=account, state__in=["applied", "ended"], outcome=Outcome.UNKNOWN
+    )
+    count = 0
+    for proposal in pending:
+        record_outcome(proposal=proposal, outcome=outcome, user=user)
+        count += 1
+    return count
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    """The proposal's row, locked until the transaction ends, with its relations as committed.
+
+    Two queries on purpose: a SELECT ... FOR UPDATE that waited for another decider re-reads
+    only the locked row, so a joined `decided_by` would still be the one from before the wait.
+    """
+    Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk").get()
+    return Proposal.objects.select_related("account", "lever", "proposed_by", "decided_by").get(
+        pk=proposal.pk
+    )
+
+
+def _already(proposal: Proposal) -> str:
+    who = proposal.decided_by.display_name if proposal.decided_by else _("the system")
+    if proposal.state in DECIDED:
+        return _("Already approved by %(who)s.") % {"who": who}
+    if proposal.state == "rejected":
+        return _("Already rejected by %(who)s.") % {"who": who}
+    if proposal.state == "withdrawn":
+        return _("This proposal was withdrawn.")
+    return _("This proposal has not been submitted yet.")
+
+
+def _move(
+    proposal: Proposal,
+    *,
+    to_state: str,
+    actor: User | None,
+    comment: str = "",
+    rule: Callable[[User, Proposal], str] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Proposal:
+    """Move one proposal to `to_state`; call inside a transaction. Returns the updated row."""
+    locked = _lock(proposal)
+    from_state = locked.state
+    if to_state in ("approved", "rejected") and from_state != "submitted" and actor is not None:
+        raise ProposalError(_already(locked))
+    if from_state == to_state:
+        raise ProposalError(
+            _("This proposal is already “%(state)s”.") % {"state": STATE_LABELS[to_state]}
+        )
+    try:
+        check_transition(from_state, to_state)
+    except TransitionError as error:
+        raise ProposalError(str(error)) from None
+    if rule is not None and actor is not None and (why := rule(actor, locked)):
+        raise NotAllowed(why)
+    changes = changes or {}
+    # The row lock above already serialises two deciders on PostgreSQL. Matching the state we
+    # read keeps that true where SELECT ... FOR UPDATE is a no-op (SQLite): one writer wins.
+    updated = Proposal.objects.filter(pk=locked.pk, state=from_state).update(
+        state=to_state, **changes
+    )
+    if updated != 1:
+        raise ProposalError(_("Someone changed this proposal at the same moment: reload it."))
+    ProposalEvent.objects.create(
+        proposal=locked,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        at=timezone.now(),
+        comment=comment,
+    )
+    locked.state = to_state
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    return locked
+
+
+@transaction.atomic
+def set_play_done(*, account: Account, play: Play, user: User, done: bool) -> PlayCheck | None:
+    """Tick or untick a play for an account. Idempotent: the same request twice changes nothing."""
+    if not done:
+        PlayCheck.objects.filter(account=account, play=play).delete()
+        return None
+    check, _created = PlayCheck.objects.get_or_create(
+        account=account, play=play, defaults={"done_by": user, "done_at": timezone.now()}
+    )
+    return check
+
+
+def _absolute(path: str) -> str:
+    # SITE_URL (e.g. https://churnguard.example.com) makes links clickable in a mail client.
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def _mail(*, template: str, subject: str, proposal: Proposal, **extra: Any) -> None:
+    recipient = proposal.proposed_by.email
+    if not recipient:
+        logger.warning("Proposal %s: the proposer has no e-mail address", proposal.pk)
+        return
+    context = {
+        "proposal": proposal,
+        "url": _absolute(reverse("playbooks:proposal-detail", args=[proposal.pk])),
+        **extra,
+    }
+    body = render_to_string(template, context)
+    send_mail(subject, body, None, [recipient])
+
+
+def send_decision_email(*, proposal_id: int) -> None:
+    """Tell the proposer what was decided (in the site's language: users have none of their own)."""
+    proposal = Proposal.objects.select_related("account", "lever", "proposed_by", "decided_by").get(
+        pk=proposal_id
+    )
+    comment = proposal.events.filter(to_state=proposal.state).values_list("comment", flat=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _("approved") if proposal.state in DECIDED else _("rejected")
+        subject = _("%(lever)s for %(account)s: %(verb)s") % {
+            "lever": proposal.lever.name,
+            "account": proposal.account.name,
+            "verb": verb,
+        }
+        _mail(
+            template="playbooks/emails/decision.txt",
+            subject=subject,
+            proposal=proposal,
+            verb=verb,
+            comment=comment.last() or "",
+        )
+
+
+def send_lever_reminders(*, today: date, days_before: int = REMINDER_DAYS_BEFORE) -> int:
+    """E-mail the proposer of each applied lever ending within `days_before` days, once.
+
+    Each reminder is claimed with a conditional UPDATE on `reminder_sent_at IS NULL` in its own
+    transaction: a second run, or two workers at once, cannot send it again. If the mail fails the
+    claim rolls back, is logged, and tomorrow's run tries again; the other reminders still go.
+    Returns how many reminders were sent.
+    """
+    due = Proposal.objects.filter(
+        state="applied",
+        reminder_sent_at__isnull=True,
+        ends_on__isnull=False,
+        ends_on__lte=today + timedelta(days=days_before),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        try:
+            sent += _send_reminder(pk)
+        except OSError:  # SMTP errors are OSErrors
+            logger.exception("Reminder for proposal %s not sent; the next run retries", pk)
+    return sent
+
+
+@transaction.atomic
+def _send_reminder(pk: int) -> int:
+    claimed = Proposal.objects.filter(pk=pk, state="applied", reminder_sent_at__isnull=True).update(
+        reminder_sent_at=timezone.now()
+    )
+    if not claimed:
+        return 0  # another run got it first
+    proposal = Proposal.objects.select_related("account", "lever", "proposed_by").get(pk=pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(lever)s for %(account)s ends on %(date)s") % {
+            "lever": proposal.lever.name,
+            "account": proposal.account.name,
+            "date": proposal.ends_on,
+        }
+        _mail(template="playbooks/emails/reminder.txt", subject=subject, proposal=proposal)
+    return 1

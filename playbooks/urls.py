@@ -1,0 +1,18 @@
+from django.urls import path
+
+from playbooks import views
+
+app_name = "playbooks"
+urlpatterns = [
+    path("approvals/", views.approval_queue, name="approvals"),
+    path("levers/", views.lever_list, name="levers"),
+    path("accounts/<int:pk>/propose/", views.proposal_create, name="propose"),
+    path("accounts/<int:pk>/plays/<int:play_pk>/", views.play_check, name="play-check"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("proposals/<int:pk>/submit/", views.proposal_submit, name="proposal-submit"),
+    path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal-decide"),
+    path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal-withdraw"),
+    path("proposals/<int:pk>/apply/", views.proposal_apply, name="proposal-apply"),
+    path("proposals/<int:pk>/end/", views.proposal_end, name="proposal-end"),
+    path("proposals/<int:pk>/outcome/", views.proposal_outcome, name="proposal-outcome"),
+]
