@@ -5,7 +5,7 @@ PORT ?= 8000
 DEMO_ACCOUNTS ?= 3000
 MANAGE := .venv/bin/python manage.py
 
-.PHONY: run test install lint bench bench-web bench-rescore worker beat
+.PHONY: run test install lint bench-web bench-engine bench-rescore worker beat
 
 install: .venv/.synced
 
@@ -38,3 +38,9 @@ beat: install
 # Benchmarks print their figures; they need PostgreSQL (DATABASE_URL) and, for Celery, REDIS_URL.
 bench-web: install
 	.venv/bin/python bench/web_bench.py $(BENCH_ARGS)
+
+bench-engine: install
+	.venv/bin/python bench/engine_bench.py $(BENCH_ARGS)
+
+bench-rescore: install
+	$(MANAGE) bench_rescore $(BENCH_ARGS)
