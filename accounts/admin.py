@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.cache import bump_portfolio_version
 from accounts.models import (
     Account,
     FactChange,
@@ -30,6 +31,18 @@ class AccountAdmin(admin.ModelAdmin):
     readonly_fields = ["risk_score", "risk_band", "scored_at", "risk_model", "attention"]
     inlines = [StakeholderInline, OutcomeKpiInline]
     list_select_related = ["team"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        bump_portfolio_version()  # the triage list caches rendered rows
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        bump_portfolio_version()
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)
+        bump_portfolio_version()
 
 
 @admin.register(Stakeholder)

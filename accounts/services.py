@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.cache import bump_portfolio_version
 from accounts.models import (
     Account,
     FactChange,
@@ -50,6 +51,7 @@ def update_account(*, account: Account, changes: dict[str, Any], user: User | No
     for name in changed:
         setattr(account, name, changes[name])
     account.save(update_fields=[*changed, "updated_at"])
+    bump_portfolio_version()
     _rescore(account)
     _record_renewal_outcome(old, account, user)
     return changed

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -13,12 +14,11 @@ from accounts.forms import (
     SignalReadingForm,
     StakeholderForm,
     TouchpointForm,
-    TriageFilterForm,
     UsageSnapshotForm,
 )
 from accounts.models import Stakeholder
-from accounts.presenters import TRIAGE_FIELDS, triage_rows
-from accounts.queries import get_account_for_user, triage_accounts
+from accounts.queries import get_account_for_user
+from accounts.triage_page import render_triage
 from accounts.services import (
     add_stakeholder,
     change_phase,
@@ -30,28 +30,21 @@ from accounts.services import (
     update_account,
 )
 from churnguard.http import AuthedRequest
-from churnguard.pagination import CachedCountPaginator
 from playbooks.presenters import playbook_panel
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.presenters import risk_panel
 from teams.queries import owners_visible_to
 
-PAGE_SIZE = 50
-
-
 @require_GET
 def account_list(request: AuthedRequest):
-    owners = owners_visible_to(request.user)
-    form = TriageFilterForm(request.GET, owners=[(u.pk, u.display_name) for u in owners])
-    today = timezone.localdate()
-    accounts = triage_accounts(user=request.user, filters=form.to_filters(), today=today)
-    page = CachedCountPaginator(accounts.values(*TRIAGE_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": triage_rows(list(page), today=today)}
-    template = "accounts/account_list.html"
+    filter_form_html, table_html = render_triage(request)
+    response: HttpResponse
     # A history restore (htmx's cache missed) needs the whole page, like a boosted request.
     if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
-        template += "#account-table"
-    response = render(request, template, context)
+        response = HttpResponse(table_html)
+    else:
+        context = {"filter_form_html": filter_form_html, "table_html": table_html}
+        response = render(request, "accounts/account_list.html", context)
     # Same URL, two bodies: caches (and the back button) must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -89,6 +89,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "teams.User"
+AUTHENTICATION_BACKENDS = ["teams.auth.CachedModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -182,5 +183,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cache rendered triage fragments under a portfolio version (accounts/cache.py). Only with a
+# cache shared by every web process: a per-process cache cannot see other processes' writes.
+TRIAGE_FRAGMENT_CACHE = env_bool("TRIAGE_FRAGMENT_CACHE", bool(REDIS_URL))
 # Sessions read from the cache, written through to the database: one query less per page.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

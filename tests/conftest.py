@@ -24,6 +24,13 @@ def _eager_celery():
 
 
 @pytest.fixture(autouse=True)
+def _no_fragment_cache(settings):
+    # Tests read the rendered rows from the response context; tests/accounts/test_triage_cache.py
+    # turns the fragment cache on and checks its invalidation.
+    settings.TRIAGE_FRAGMENT_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Cached counts and sessions must not leak from one test to the next.
     cache.clear()

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.cache import bump_portfolio_version
 from accounts.models import Account, Status
 from accounts.queries import quarter_bounds, visible_accounts
 from risk.churn_rule import ChurnRule, candidate_reason, is_suppressed
@@ -110,6 +111,7 @@ def confirm(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedC
     locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.PROPOSED)
     _decide(locked, manager, reason, ExpectedChurnStatus.CONFIRMED)
     Account.objects.filter(pk=locked.account_id).update(is_expected_churn=True)
+    bump_portfolio_version()
     return locked
 
 
@@ -143,6 +145,7 @@ def lift(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedChur
     locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.CONFIRMED)
     _decide(locked, manager, reason, ExpectedChurnStatus.LIFTED)
     Account.objects.filter(pk=locked.account_id).update(is_expected_churn=False)
+    bump_portfolio_version()
     return locked
 
 

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.cache import bump_portfolio_version
 from accounts.models import Account, Status
 from risk import engine
 from risk.attention import attention
@@ -76,6 +77,7 @@ def score_accounts(
     now = timezone.now()
     with transaction.atomic():
         _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
+        bump_portfolio_version()
         changed = _write_history(results, risk_model=risk_model, computed_at=now, run=run)
     return ChunkResult(done=len(results), changed=changed, failed=failed)
 

@@ -119,13 +119,17 @@ def test_full_page_has_the_filters_and_the_table(csm_client, portfolio):
 
 
 def test_list_query_count_does_not_grow_with_rows(csm_client, csm, team):
+    from django.core.cache import cache
+
     AccountFactory.create_batch(3, team=team, owner=csm)
+    cache.clear()  # measure cold requests: nothing served from the cache
     with CaptureQueriesContext(connection) as few:
-        csm_client.get(LIST)
+        csm_client.get(LIST, {"sort": "mrr"})
     AccountFactory.create_batch(40, team=team, owner=csm)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         csm_client.get(LIST, {"sort": "mrr"})
-    assert len(many) == len(few)
+    assert len(many) == len(few) <= 6
 
 
 def test_quarter_bounds():

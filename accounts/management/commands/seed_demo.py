@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert
+from accounts.cache import bump_portfolio_version
 from accounts.demo import generate_account
 from accounts.models import (
     Account,
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                 Account.objects.all().delete()
             users_by_team = self._users()
             self._accounts(count, int(options["seed"]), users_by_team)  # type: ignore[call-overload]
+            bump_portfolio_version()
         if not options["no_score"]:
             self._score()
         elapsed = time.perf_counter() - started

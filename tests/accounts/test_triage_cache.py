@@ -1,0 +1,61 @@
+"""The triage table is cached under the portfolio version; every write retires it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import update_account
+from risk.models import ExpectedChurn
+from risk.services import expected_churn as churn
+from risk.services.scores import rescore_account
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("accounts:list")
+
+
+@pytest.fixture(autouse=True)
+def _fragment_cache(settings):
+    settings.TRIAGE_FRAGMENT_CACHE = True
+
+
+def test_a_repeated_request_is_served_from_the_cache(csm_client, account):
+    csm_client.get(LIST)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Nordwind Voyages" in csm_client.get(LIST).content.decode()
+    assert not any("accounts_account" in q["sql"] for q in queries.captured_queries)
+
+
+def test_editing_an_account_shows_at_once(csm_client, account, csm, django_capture_on_commit_callbacks):
+    csm_client.get(LIST)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_account(account=account, changes={"name": "Renamed Voyages"}, user=csm)
+    content = csm_client.get(LIST).content.decode()
+    assert "Renamed Voyages" in content and "Nordwind Voyages" not in content
+
+
+def test_a_new_score_shows_at_once(csm_client, account, django_capture_on_commit_callbacks):
+    assert "–" in csm_client.get(LIST).content.decode()  # not scored yet
+    with django_capture_on_commit_callbacks(execute=True):
+        rescore_account(account=account)
+    account.refresh_from_db()
+    assert f">{account.risk_score} " in csm_client.get(LIST).content.decode()
+
+
+def test_confirming_expected_churn_shows_the_flag_at_once(csm_client, account, manager,
+                                                          django_capture_on_commit_callbacks):  # fmt: skip
+    account.phase, account.risk_band = "defense", "high"
+    account.save()
+    churn.raise_proposals(today=timezone.localdate())
+    assert "tag expected" not in csm_client.get(LIST).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        churn.confirm(proposal=ExpectedChurn.objects.get(), manager=manager, reason="Lost budget")
+    assert "tag expected" in csm_client.get(LIST).content.decode()
+
+
+def test_other_teams_never_share_a_cached_table(csm_client, account, outsider):
+    from tests.conftest import client_for
+
+    csm_client.get(LIST)
+    assert "Nordwind Voyages" not in client_for(outsider).get(LIST).content.decode()
