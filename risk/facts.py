@@ -9,9 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import Account, OutcomeKpi, SignalReading, Stakeholder, UsageSnapshot
 from risk import engine
@@ -84,6 +85,18 @@ def facts_for_account(account: Account, *, as_of: date, model: engine.ModelConfi
     return load_facts([row], as_of=as_of, model=model)[account.pk]
 
 
+def fetch(rows: QuerySet) -> Iterable[tuple[Any, ...]]:
+    """The tuples of a values_list() queryset. On PostgreSQL they come straight from the
+    driver (already dates, Decimals and ints): Django's per-row iterator machinery was a third
+    of the cost of loading a chunk's facts. Elsewhere the ORM converts types (SQLite needs it)."""
+    if connection.vendor != "postgresql":
+        return rows
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _owned_by(ids: list[int]) -> Q:
     """Rows belonging to these accounts. A chunk is a dense id range: a range scan beats an
     IN list of thousands of ids, which is slow to build, send and plan. Rows of accounts inside
@@ -99,8 +112,8 @@ def _usage(owners: Q, *, as_of: date, window_days: int) -> dict[int, tuple]:
     since = as_of - timedelta(days=2 * window_days + 30)
     rows = UsageSnapshot.objects.filter(owners, on__gt=since, on__lte=as_of)
     grouped: dict[int, list[engine.UsagePoint]] = defaultdict(list)
-    for pk, on, active, seats in rows.values_list(
-        "account_id", "on", "active_users", "licensed_seats"
+    for pk, on, active, seats in fetch(
+        rows.values_list("account_id", "on", "active_users", "licensed_seats")
     ):
         grouped[pk].append(engine.UsagePoint(on, active, seats))
     return {pk: tuple(points) for pk, points in grouped.items()}
@@ -111,7 +124,7 @@ def _kpis(owners: Q, *, as_of: date) -> dict[int, tuple]:
         "account_id", "name", "target", "actual", "higher_is_better", "as_of"
     )
     grouped: dict[int, list[engine.KpiReading]] = defaultdict(list)
-    for pk, name, target, actual, higher, on in rows:
+    for pk, name, target, actual, higher, on in fetch(rows):
         grouped[pk].append(engine.KpiReading(name, target, actual, higher, on))
     return {pk: tuple(readings) for pk, readings in grouped.items()}
 
@@ -127,7 +140,7 @@ def _stakeholders(owners: Q, *, as_of: date) -> dict[int, tuple[bool, date | Non
         )
         .values_list("account_id", "n", "left")
     )
-    return {pk: (n > 0, left) for pk, n, left in rows}
+    return {pk: (n > 0, left) for pk, n, left in fetch(rows)}
 
 
 def _signals(owners: Q, names: Iterable[str], *, as_of: date) -> dict[int, MappingProxyType]:
@@ -138,6 +151,6 @@ def _signals(owners: Q, names: Iterable[str], *, as_of: date) -> dict[int, Mappi
     else:
         readings = readings.order_by("account_id", "name", "-as_of")
     latest: dict[int, dict[str, engine.SignalReading]] = defaultdict(dict)
-    for pk, name, value, on in readings.values_list("account_id", "name", "value", "as_of"):
+    for pk, name, value, on in fetch(readings.values_list("account_id", "name", "value", "as_of")):
         latest[pk].setdefault(name, engine.SignalReading(value, on))
     return {pk: MappingProxyType(values) for pk, values in latest.items()}

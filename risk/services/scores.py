@@ -20,7 +20,7 @@ from accounts.cache import bump_portfolio_version
 from accounts.models import Account, Status
 from risk import engine
 from risk.attention import attention
-from risk.facts import ACCOUNT_FIELDS, load_facts
+from risk.facts import ACCOUNT_FIELDS, fetch, load_facts
 from risk.models import RescoreRun, RiskModel, Score
 from risk.queries import model_config, published_model
 
@@ -60,11 +60,9 @@ def score_accounts(
     as_of = as_of or timezone.localdate()
     config = model_config(risk_model)
     selection = accounts if isinstance(accounts, Q) else Q(pk__in=list(accounts))
-    rows = list(
-        Account.objects.filter(selection, status=Status.ACTIVE)
-        .order_by("pk")
-        .values(*ACCOUNT_FIELDS, *CURRENT_FIELDS)
-    )
+    names = (*ACCOUNT_FIELDS, *CURRENT_FIELDS)
+    selected = Account.objects.filter(selection, status=Status.ACTIVE).order_by("pk")
+    rows = [dict(zip(names, values, strict=True)) for values in fetch(selected.values_list(*names))]
     facts = load_facts(rows, as_of=as_of, model=config)
     results: list[tuple[dict[str, object], engine.Assessment]] = []
     failed = 0
@@ -134,9 +132,11 @@ def _write_current(
                 SET risk_score = v.score, risk_band = v.band, attention = v.attention,
                     scored_at = %s, risk_model_id = %s
                 FROM new_scores AS v
-                WHERE a.id = v.id
+                WHERE a.id = v.id AND a.id BETWEEN %s AND %s
                 """,
-                [scored_at, risk_model.pk],
+                # The id range lets the planner reach the chunk's rows through the primary key;
+                # the temp table has no statistics, and a hash join would scan every account.
+                [scored_at, risk_model.pk, min(ids), max(ids)],
             )
         return
     objs = [
