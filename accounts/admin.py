@@ -24,7 +24,15 @@ class OutcomeKpiInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "external_id", "phase", "risk_band", "risk_score", "mrr", "renewal_date"]
+    list_display = [
+        "name",
+        "external_id",
+        "phase",
+        "risk_band",
+        "risk_score",
+        "mrr",
+        "renewal_date",
+    ]
     list_filter = ["status", "phase", "risk_band", "industry", "segment", "team"]
     search_fields = ["name", "external_id"]
     raw_id_fields = ["owner"]

@@ -11,7 +11,9 @@ from django.db import connection, models
 BATCH_SIZE = 2000
 
 
-def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def bulk_insert(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
     """Insert rows (values in `fields` order) without per-row saves or signals."""
     if connection.vendor == "postgresql":
         _copy(model, fields, rows)
@@ -30,7 +32,9 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: Iterable[Seque
     meta = model._meta
     columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)
     table = connection.ops.quote_name(meta.db_table)
-    json_fields = [i for i, f in enumerate(fields) if isinstance(meta.get_field(f), models.JSONField)]
+    json_fields = [
+        i for i, f in enumerate(fields) if isinstance(meta.get_field(f), models.JSONField)
+    ]
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             if json_fields:

@@ -10,15 +10,47 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 INDUSTRY_WEIGHTS = {
-    "travel": 6, "aviation": 2, "hospitality": 6, "events": 4, "recruitment": 5, "retail": 7,
-    "logistics": 7, "healthcare": 7, "supply_chain": 4, "ecommerce": 8, "remote_work": 4,
-    "software": 12, "financial_services": 7, "manufacturing": 8, "education": 4, "media": 4,
-    "public_sector": 2, "other": 3,
-}  # fmt: skip
+    "travel": 6,
+    "aviation": 2,
+    "hospitality": 6,
+    "events": 4,
+    "recruitment": 5,
+    "retail": 7,
+    "logistics": 7,
+    "healthcare": 7,
+    "supply_chain": 4,
+    "ecommerce": 8,
+    "remote_work": 4,
+    "software": 12,
+    "financial_services": 7,
+    "manufacturing": 8,
+    "education": 4,
+    "media": 4,
+    "public_sector": 2,
+    "other": 3,
+}
 COUNTRY_WEIGHTS = {
-    "FR": 30, "DE": 10, "GB": 10, "ES": 6, "IT": 6, "BE": 4, "NL": 4, "CH": 3, "PT": 2, "SE": 2,
-    "US": 10, "CA": 3, "BR": 2, "MX": 1, "SG": 1, "JP": 1, "AU": 1, "IN": 1, "MA": 2, "AE": 1,
-}  # fmt: skip
+    "FR": 30,
+    "DE": 10,
+    "GB": 10,
+    "ES": 6,
+    "IT": 6,
+    "BE": 4,
+    "NL": 4,
+    "CH": 3,
+    "PT": 2,
+    "SE": 2,
+    "US": 10,
+    "CA": 3,
+    "BR": 2,
+    "MX": 1,
+    "SG": 1,
+    "JP": 1,
+    "AU": 1,
+    "IN": 1,
+    "MA": 2,
+    "AE": 1,
+}
 CRISIS_EXPOSED = {"travel", "aviation", "hospitality", "events", "recruitment", "retail"}
 SEGMENTS = (("smb", 60), ("mid_market", 30), ("enterprise", 10))
 MRR_SCALE = {"smb": 400, "mid_market": 2500, "enterprise": 12000}
@@ -29,29 +61,125 @@ FUNDING = {
     "enterprise": (("profitable", 20), ("listed", 45), ("multinational", 35)),
 }
 CHURN_REASONS = (
-    ("budget", 30), ("bankruptcy", 10), ("competitor", 20), ("no_adoption", 15),
-    ("no_value", 10), ("stakeholder_left", 10), ("acquired", 3), ("other", 2),
-)  # fmt: skip
+    ("budget", 30),
+    ("bankruptcy", 10),
+    ("competitor", 20),
+    ("no_adoption", 15),
+    ("no_value", 10),
+    ("stakeholder_left", 10),
+    ("acquired", 3),
+    ("other", 2),
+)
 NAME_HEADS = (
-    "Nord", "Sud", "Alpen", "Atlas", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite",
-    "Harbor", "Iris", "Jade", "Kestrel", "Lumen", "Maple", "Nova", "Orion", "Pioneer", "Quartz",
-    "River", "Summit", "Terra", "Umbra", "Vega", "Willow", "Xenon", "Yield", "Zephyr", "Azur",
-    "Belle", "Clair", "Dune", "Etoile", "Fjord", "Gala", "Horizon", "Ile", "Jura", "Loire",
-)  # fmt: skip
+    "Nord",
+    "Sud",
+    "Alpen",
+    "Atlas",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Echo",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Jade",
+    "Kestrel",
+    "Lumen",
+    "Maple",
+    "Nova",
+    "Orion",
+    "Pioneer",
+    "Quartz",
+    "River",
+    "Summit",
+    "Terra",
+    "Umbra",
+    "Vega",
+    "Willow",
+    "Xenon",
+    "Yield",
+    "Zephyr",
+    "Azur",
+    "Belle",
+    "Clair",
+    "Dune",
+    "Etoile",
+    "Fjord",
+    "Gala",
+    "Horizon",
+    "Ile",
+    "Jura",
+    "Loire",
+)
 NAME_TAILS = {
-    "travel": "Voyages", "aviation": "Air", "hospitality": "Hotels", "events": "Events",
-    "recruitment": "Talent", "retail": "Stores", "logistics": "Logistics", "healthcare": "Health",
-    "supply_chain": "Supply", "ecommerce": "Shop", "remote_work": "Remote", "software": "Labs",
-    "financial_services": "Finance", "manufacturing": "Industries", "education": "Academy",
-    "media": "Media", "public_sector": "Services", "other": "Group",
-}  # fmt: skip
-FIRST_NAMES = ("Camille", "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Jules", "Emma", "Noah", "Sarah",
-               "Tom", "Julia", "Nina", "Paul", "Zoé", "Louis", "Anna", "Adam", "Manon", "Yanis")  # fmt: skip
-LAST_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand", "Leroy",
-              "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "Müller", "Smith")  # fmt: skip
-KPI_NAMES = (("Staff turnover", "%", False), ("Qualified leads per month", "", True),
-             ("Defect rate", "%", False), ("Orders processed per day", "", True),
-             ("Time to hire", "days", False), ("Customer NPS", "", True))  # fmt: skip
+    "travel": "Voyages",
+    "aviation": "Air",
+    "hospitality": "Hotels",
+    "events": "Events",
+    "recruitment": "Talent",
+    "retail": "Stores",
+    "logistics": "Logistics",
+    "healthcare": "Health",
+    "supply_chain": "Supply",
+    "ecommerce": "Shop",
+    "remote_work": "Remote",
+    "software": "Labs",
+    "financial_services": "Finance",
+    "manufacturing": "Industries",
+    "education": "Academy",
+    "media": "Media",
+    "public_sector": "Services",
+    "other": "Group",
+}
+FIRST_NAMES = (
+    "Camille",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Inès",
+    "Jules",
+    "Emma",
+    "Noah",
+    "Sarah",
+    "Tom",
+    "Julia",
+    "Nina",
+    "Paul",
+    "Zoé",
+    "Louis",
+    "Anna",
+    "Adam",
+    "Manon",
+    "Yanis",
+)
+LAST_NAMES = (
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "Müller",
+    "Smith",
+)
+KPI_NAMES = (
+    ("Staff turnover", "%", False),
+    ("Qualified leads per month", "", True),
+    ("Defect rate", "%", False),
+    ("Orders processed per day", "", True),
+    ("Time to hire", "days", False),
+    ("Customer NPS", "", True),
+)
 
 
 def _pick(rng: random.Random, weighted: dict[str, int] | tuple[tuple[str, int], ...]) -> str:
@@ -88,8 +216,16 @@ def generate_account(rng: random.Random, index: int, *, today: date) -> DemoAcco
     if (today - contract_start).days < 120:
         phase = "deployment"
     funding = _pick(rng, FUNDING[segment])
-    runway = Decimal(str(round(rng.uniform(2, 10) if funding in ("seed", "series_a") and exposed
-                               else rng.uniform(4, 36), 1)))  # fmt: skip
+    runway = Decimal(
+        str(
+            round(
+                rng.uniform(2, 10)
+                if funding in ("seed", "series_a") and exposed
+                else rng.uniform(4, 36),
+                1,
+            )
+        )
+    )
     has_cash_facts = rng.random() < 0.85
     values: dict[str, object] = {
         "name": f"{rng.choice(NAME_HEADS)}{rng.choice(NAME_HEADS).lower()} {NAME_TAILS[industry]}",
@@ -147,9 +283,13 @@ def _add_people_and_signals(
         account.kpis.append((name, unit, target, actual.quantize(Decimal("0.01")), higher, as_of))
     if rng.random() < 0.4:
         csat = Decimal(str(round(rng.uniform(2.2, 5.0) - (0.6 if exposed else 0), 1)))
-        account.signals.append(("csat", max(csat, Decimal(1)), today - timedelta(days=rng.randint(1, 90))))
+        account.signals.append(
+            ("csat", max(csat, Decimal(1)), today - timedelta(days=rng.randint(1, 90)))
+        )
     if rng.random() < 0.3:
-        account.signals.append(("open_tickets", Decimal(rng.choice((0, 1, 2, 4, 7, 12, 25))), today))
+        account.signals.append(
+            ("open_tickets", Decimal(rng.choice((0, 1, 2, 4, 7, 12, 25))), today)
+        )
     for _ in range(rng.choice((0, 1, 1, 2, 3))):
         kind = rng.choice(("call", "meeting", "email", "note"))
         account.touchpoints.append((kind, today - timedelta(days=rng.randint(0, 120))))

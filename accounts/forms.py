@@ -178,7 +178,9 @@ class AccountForm(forms.ModelForm):
         data = super().clean() or {}
         start, renewal = data.get("contract_start"), data.get("renewal_date")
         if isinstance(start, date) and isinstance(renewal, date) and renewal <= start:
-            self.add_error("renewal_date", _("The renewal date must come after the contract start."))
+            self.add_error(
+                "renewal_date", _("The renewal date must come after the contract start.")
+            )
         brk = data.get("break_clause_date")
         if isinstance(brk, date) and isinstance(start, date) and brk < start:
             self.add_error("break_clause_date", _("The break clause cannot precede the contract."))
@@ -187,7 +189,9 @@ class AccountForm(forms.ModelForm):
             if not data.get("churned_on"):
                 self.add_error("churned_on", _("A churned account needs its churn date."))
             if not data.get("churn_reason"):
-                self.add_error("churn_reason", _("Say why the account left: it feeds the churn study."))
+                self.add_error(
+                    "churn_reason", _("Say why the account left: it feeds the churn study.")
+                )
         else:
             data["churned_on"], data["churn_reason"] = None, ""
         for field in ("phase_entered_on", "cash_facts_as_of", "churned_on"):

@@ -13,8 +13,8 @@ from accounts.models import (
     OutcomeKpi,
     Phase,
     SignalReading,
-    Status,
     Stakeholder,
+    Status,
     Touchpoint,
     UsageSnapshot,
 )
@@ -90,7 +90,9 @@ def log_touchpoint(
 
 
 @transaction.atomic
-def add_stakeholder(*, account: Account, stakeholder: Stakeholder, user: User | None) -> Stakeholder:
+def add_stakeholder(
+    *, account: Account, stakeholder: Stakeholder, user: User | None
+) -> Stakeholder:
     stakeholder.account = account
     stakeholder.save()
     if stakeholder.is_key and stakeholder.left_on:

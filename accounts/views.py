@@ -18,7 +18,6 @@ from accounts.forms import (
 )
 from accounts.models import Stakeholder
 from accounts.queries import get_account_for_user
-from accounts.triage_page import render_triage
 from accounts.services import (
     add_stakeholder,
     change_phase,
@@ -29,11 +28,13 @@ from accounts.services import (
     record_usage,
     update_account,
 )
+from accounts.triage_page import render_triage
 from churnguard.http import AuthedRequest
 from playbooks.presenters import playbook_panel
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.presenters import risk_panel
 from teams.queries import owners_visible_to
+
 
 @require_GET
 def account_list(request: AuthedRequest):
@@ -185,7 +186,6 @@ def stakeholder_left(request: AuthedRequest, pk: int, stakeholder_pk: int):
     return redirect("accounts:detail", pk=pk)
 
 
-
 def _record(request: AuthedRequest, pk: int, form_class, context_key: str, save, done: str):
     """Shared shape of the small fact forms: validate, call the service, redirect or re-render."""
     account = get_account_for_user(request.user, pk)
@@ -201,20 +201,35 @@ def _record(request: AuthedRequest, pk: int, form_class, context_key: str, save,
 
 @require_POST
 def usage_create(request: AuthedRequest, pk: int):
-    return _record(request, pk, UsageSnapshotForm, "usage_form",
-                   lambda account, data: record_usage(account=account, **data),
-                   _("Usage recorded and account rescored."))  # fmt: skip
+    return _record(
+        request,
+        pk,
+        UsageSnapshotForm,
+        "usage_form",
+        lambda account, data: record_usage(account=account, **data),
+        _("Usage recorded and account rescored."),
+    )
 
 
 @require_POST
 def kpi_create(request: AuthedRequest, pk: int):
-    return _record(request, pk, OutcomeKpiForm, "kpi_form",
-                   lambda account, data: record_kpi(account=account, user=request.user, **data),
-                   _("Outcome KPI saved and account rescored."))  # fmt: skip
+    return _record(
+        request,
+        pk,
+        OutcomeKpiForm,
+        "kpi_form",
+        lambda account, data: record_kpi(account=account, user=request.user, **data),
+        _("Outcome KPI saved and account rescored."),
+    )
 
 
 @require_POST
 def signal_create(request: AuthedRequest, pk: int):
-    return _record(request, pk, SignalReadingForm, "signal_form",
-                   lambda account, data: record_signal(account=account, **data),
-                   _("Signal recorded and account rescored."))  # fmt: skip
+    return _record(
+        request,
+        pk,
+        SignalReadingForm,
+        "signal_form",
+        lambda account, data: record_signal(account=account, **data),
+        _("Signal recorded and account rescored."),
+    )

@@ -23,7 +23,9 @@ class AlertStatus(models.TextChoices):
 class Alert(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="alerts")
     cause = models.CharField(_("cause"), max_length=20, choices=Cause)
-    status = models.CharField(_("status"), max_length=8, choices=AlertStatus, default=AlertStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=8, choices=AlertStatus, default=AlertStatus.OPEN
+    )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -66,3 +68,6 @@ class DigestSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint("run", "user", name="digest_once_per_run_user")]
+
+    def __str__(self) -> str:
+        return f"digest for {self.user} (run {self.run_id})"

@@ -120,12 +120,17 @@ def _send_digest(run: RescoreRun, user: User, moves: list[Score], proposals: lis
     try:
         with transaction.atomic():
             # Claim first: a retried task finds the row and sends nothing twice.
-            DigestSent.objects.create(run=run, user=user, sent_at=timezone.now(),
-                                      accounts=len(moves) + len(proposals))  # fmt: skip
+            DigestSent.objects.create(
+                run=run, user=user, sent_at=timezone.now(), accounts=len(moves) + len(proposals)
+            )
             with translation.override(settings.LANGUAGE_CODE):
-                context = {"user": user, "run": run, "moves": moves, "proposals": proposals,
-                           "count": len({s.account_id for s in moves}
-                                        | {p.account_id for p in proposals})}  # fmt: skip
+                context = {
+                    "user": user,
+                    "run": run,
+                    "moves": moves,
+                    "proposals": proposals,
+                    "count": len({s.account_id for s in moves} | {p.account_id for p in proposals}),
+                }
                 body = render_to_string("alerts/digest_email.txt", context)
                 subject = render_to_string("alerts/digest_subject.txt", context).strip()
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -15,15 +15,19 @@ from churnguard.http import AuthedRequest
 
 
 def get_alert_for_user(user, pk: int) -> Alert:
-    return get_object_or_404(Alert.objects.select_related("account"), pk=pk,
-                             account__in=visible_accounts(user))  # fmt: skip
+    return get_object_or_404(
+        Alert.objects.select_related("account"), pk=pk, account__in=visible_accounts(user)
+    )
 
 
 @require_GET
 def alert_list(request: AuthedRequest):
     show = request.GET.get("show", "open")
-    statuses = {"open": [AlertStatus.OPEN], "snoozed": [AlertStatus.SNOOZED],
-                "closed": [AlertStatus.CLOSED]}.get(show, [AlertStatus.OPEN])  # fmt: skip
+    statuses = {
+        "open": [AlertStatus.OPEN],
+        "snoozed": [AlertStatus.SNOOZED],
+        "closed": [AlertStatus.CLOSED],
+    }.get(show, [AlertStatus.OPEN])
     alerts = (
         Alert.objects.filter(account__in=visible_accounts(request.user), status__in=statuses)
         .select_related("account", "account__owner")
@@ -31,7 +35,11 @@ def alert_list(request: AuthedRequest):
     )
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     default_until = timezone.localdate() + timedelta(days=7)
-    context = {"page": page, "show": show, "snooze_form": SnoozeForm(initial={"until": default_until})}
+    context = {
+        "page": page,
+        "show": show,
+        "snooze_form": SnoozeForm(initial={"until": default_until}),
+    }
     return render(request, "alerts/alert_list.html", context)
 
 

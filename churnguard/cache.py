@@ -49,20 +49,30 @@ class TolerantRedisCache(RedisCache):
             return call()
         except _DOWN as error:
             TolerantRedisCache._down_until = time.monotonic() + RETRY_AFTER
-            logger.warning("Cache unavailable, continuing without it for %ss: %s", RETRY_AFTER, error)
+            logger.warning(
+                "Cache unavailable, continuing without it for %ss: %s", RETRY_AFTER, error
+            )
             return fallback
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
-        return self._try(lambda: super(TolerantRedisCache, self).get(key, default, version), default)
+        return self._try(
+            lambda: super(TolerantRedisCache, self).get(key, default, version), default
+        )
 
     def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
         return self._try(lambda: super(TolerantRedisCache, self).get_many(keys, version), {})
 
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
         self._try(lambda: super(TolerantRedisCache, self).set(key, value, timeout, version), None)
 
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
-        return self._try(lambda: super(TolerantRedisCache, self).add(key, value, timeout, version), False)
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
+        return self._try(
+            lambda: super(TolerantRedisCache, self).add(key, value, timeout, version), False
+        )
 
     def delete(self, key: Any, version: Any = None) -> bool:
         return self._try(lambda: super(TolerantRedisCache, self).delete(key, version), False)

@@ -28,4 +28,5 @@ class FastSelect(forms.Select):
     def _options(choices: Iterable[tuple[Any, Any]], selected: str) -> Iterable[str]:
         for code, label in choices:
             mark = " selected" if str(code) == selected else ""
-            yield f'<option value="{conditional_escape(code)}"{mark}>{conditional_escape(label)}</option>'
+            value, text = conditional_escape(code), conditional_escape(label)
+            yield f'<option value="{value}"{mark}>{text}</option>'

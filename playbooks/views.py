@@ -173,31 +173,45 @@ def _comment(request: AuthedRequest) -> str:
 @require_POST
 def proposal_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    return _act(request, pk, lambda p: submit_proposal(proposal=p, user=request.user, today=today),
-                _("Proposal submitted."))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        lambda p: submit_proposal(proposal=p, user=request.user, today=today),
+        _("Proposal submitted."),
+    )
 
 
 @require_POST
 def proposal_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     comment = _comment(request)
-    return _act(request, pk,
-                lambda p: withdraw_proposal(proposal=p, user=request.user, comment=comment),
-                _("Proposal withdrawn."))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        lambda p: withdraw_proposal(proposal=p, user=request.user, comment=comment),
+        _("Proposal withdrawn."),
+    )
 
 
 @require_POST
 def proposal_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    return _act(request, pk, lambda p: apply_proposal(proposal=p, user=request.user, today=today),
-                _("Lever applied: it is running from today."))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        lambda p: apply_proposal(proposal=p, user=request.user, today=today),
+        _("Lever applied: it is running from today."),
+    )
 
 
 @require_POST
 def proposal_end(request: AuthedRequest, pk: int) -> HttpResponse:
     today, comment = timezone.localdate(), _comment(request)
-    return _act(request, pk,
-                lambda p: end_proposal(proposal=p, user=request.user, today=today, comment=comment),
-                _("Lever ended."))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        lambda p: end_proposal(proposal=p, user=request.user, today=today, comment=comment),
+        _("Lever ended."),
+    )
 
 
 @require_POST

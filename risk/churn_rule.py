@@ -23,7 +23,13 @@ def is_worse(band: str, than: str) -> bool:
 
 
 def candidate_reason(
-    *, phase: str, band: str, renewal_on: date | None, quarter_end: date, today: date, rule: ChurnRule
+    *,
+    phase: str,
+    band: str,
+    renewal_on: date | None,
+    quarter_end: date,
+    today: date,
+    rule: ChurnRule,
 ) -> str | None:
     """Why the account should be proposed as expected churn, or None."""
     if phase in rule.phases and band in rule.bands_in_phases:
@@ -37,7 +43,9 @@ def candidate_reason(
     return None
 
 
-def is_suppressed(*, suppressed_until: date | None, band_at_decision: str, band: str, today: date) -> bool:
+def is_suppressed(
+    *, suppressed_until: date | None, band_at_decision: str, band: str, today: date
+) -> bool:
     """A dismissal holds until its date, unless the band has got worse since."""
     if suppressed_until is None or today > suppressed_until:
         return False

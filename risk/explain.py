@@ -61,9 +61,13 @@ def _changes(previous: Score | None, assessment: engine.Assessment) -> tuple[Fac
         return ()
     before = {c["factor"]: (c["points"], c["reason"]) for c in previous.contributions}
     changes = [
-        FactorChange(c.factor, c.points - before.get(c.factor, (0, ""))[0], c.reason,
-                     before.get(c.factor, (0, ""))[1])
+        FactorChange(
+            c.factor,
+            c.points - before.get(c.factor, (0, ""))[0],
+            c.reason,
+            before.get(c.factor, (0, ""))[1],
+        )
         for c in assessment.contributions
         if c.points != before.get(c.factor, (0, ""))[0]
-    ]  # fmt: skip
+    ]
     return tuple(sorted(changes, key=lambda change: -abs(change.points)))

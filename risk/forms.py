@@ -15,15 +15,20 @@ class WhatIfForm(forms.Form):
     prefix = "whatif"  # the account page also has a phase form
 
     cash_runway_months = forms.DecimalField(
-        label=_("Cash runway (months)"), required=False, min_value=0, max_value=600,
+        label=_("Cash runway (months)"),
+        required=False,
+        min_value=0,
+        max_value=600,
         decimal_places=1,
-    )  # fmt: skip
+    )
     phase = forms.ChoiceField(label=_("Journey phase"), choices=Phase.choices, required=False)
 
 
 class BandOverrideForm(forms.Form):
     band = forms.ChoiceField(label=_("Band"), choices=Band.choices)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput())
 
     def clean_reason(self) -> str:
@@ -45,4 +50,6 @@ class BandOverrideForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -55,21 +55,27 @@ class ConfigForm(forms.Form):
 
 class GeneralForm(ConfigForm):
     base_score = forms.IntegerField(
-        label=_("Base score"), min_value=0, max_value=100,
+        label=_("Base score"),
+        min_value=0,
+        max_value=100,
         help_text=_("Where every account starts before the factors add or remove points."),
-    )  # fmt: skip
+    )
     medium = forms.IntegerField(label=_("Medium from"), min_value=1, max_value=100)
     high = forms.IntegerField(label=_("High from"), min_value=1, max_value=100)
     critical = forms.IntegerField(label=_("Critical from"), min_value=1, max_value=100)
     max_fact_age_days = forms.IntegerField(
-        label=_("Maximum fact age (days)"), min_value=1, max_value=3650,
+        label=_("Maximum fact age (days)"),
+        min_value=1,
+        max_value=3650,
         help_text=_("Older facts count as missing: the score is never made from stale data."),
-    )  # fmt: skip
+    )
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=2000,
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What this version changes, and why."),
-    )  # fmt: skip
+    )
 
     @classmethod
     def initial_from(cls, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,10 +117,13 @@ class WeightsForm(ConfigForm):
         super().__init__(*args, **kwargs)
         for factor in engine.FACTORS:
             self.fields[factor] = forms.DecimalField(
-                label=factor_label(factor), min_value=0, max_value=MAX_WEIGHT,
-                max_digits=4, decimal_places=2,
+                label=factor_label(factor),
+                min_value=0,
+                max_value=MAX_WEIGHT,
+                max_digits=4,
+                decimal_places=2,
                 widget=forms.NumberInput(attrs={"step": "0.05"}),
-            )  # fmt: skip
+            )
 
     @classmethod
     def initial_from(cls, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -237,29 +246,36 @@ class CustomFactorForm(ConfigForm):
     prefix = "custom"
 
     signal = forms.SlugField(
-        label=_("Signal"), max_length=50,
+        label=_("Signal"),
+        max_length=50,
         help_text=_("The signal's name as it is recorded on accounts, such as csat."),
-    )  # fmt: skip
+    )
     label = forms.CharField(label=_("Label"), max_length=80)
     higher_is_riskier = forms.TypedChoiceField(
         label=_("Higher is riskier"),
-        choices=[("yes", _("Yes: the higher the reading, the riskier")),
-                 ("no", _("No: the lower the reading, the riskier"))],
+        choices=[
+            ("yes", _("Yes: the higher the reading, the riskier")),
+            ("no", _("No: the lower the reading, the riskier")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(1, CUSTOM_THRESHOLDS + 1):
             self.fields[f"value_{i}"] = forms.DecimalField(
-                label=_("Threshold %(n)s: value") % {"n": i}, required=i == 1,
-                max_digits=14, decimal_places=4,
-            )  # fmt: skip
+                label=_("Threshold %(n)s: value") % {"n": i},
+                required=i == 1,
+                max_digits=14,
+                decimal_places=4,
+            )
             self.fields[f"points_{i}"] = forms.IntegerField(
-                label=_("Threshold %(n)s: points") % {"n": i}, required=i == 1,
-                min_value=0, max_value=POINTS_LIMIT,
-            )  # fmt: skip
+                label=_("Threshold %(n)s: points") % {"n": i},
+                required=i == 1,
+                min_value=0,
+                max_value=POINTS_LIMIT,
+            )
 
     @classmethod
     def initial_from(cls, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -336,6 +352,8 @@ class CustomFactorRemoveForm(ConfigForm):
 
 class DraftForm(forms.Form):
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=2000,
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
         widget=forms.TextInput(attrs={"placeholder": _("What will this version change?")}),
-    )  # fmt: skip
+    )

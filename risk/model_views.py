@@ -106,18 +106,31 @@ def _tables(config: engine.ModelConfig, today: date) -> dict[str, Any]:
     countries = []
     for code in sorted(config.country_points, key=country_name):
         entries = config.country_points[code]
-        in_force = max((e for e in entries if e.effective_from <= today),
-                       key=lambda e: e.effective_from, default=None)  # fmt: skip
+        in_force = max(
+            (e for e in entries if e.effective_from <= today),
+            key=lambda e: e.effective_from,
+            default=None,
+        )
         countries += [
-            {"code": code, "name": country_name(code), "entry": e, "in_force": e is in_force,
-             "first": i == 0, "rows": len(entries), "region": config.region_of_country.get(code)}
+            {
+                "code": code,
+                "name": country_name(code),
+                "entry": e,
+                "in_force": e is in_force,
+                "first": i == 0,
+                "rows": len(entries),
+                "region": config.region_of_country.get(code),
+            }
             for i, e in enumerate(entries)
-        ]  # fmt: skip
+        ]
     regions = [
-        {"name": region, "points": points,
-         "countries": sorted(c for c, r in config.region_of_country.items() if r == region)}
+        {
+            "name": region,
+            "points": points,
+            "countries": sorted(c for c, r in config.region_of_country.items() if r == region),
+        }
         for region, points in sorted(config.region_points.items())
-    ]  # fmt: skip
+    ]
     return {
         "weights": [(factor_label(f), config.weights.get(f, 1.0)) for f in engine.FACTORS],
         "industries": industries,
@@ -372,10 +385,12 @@ def model_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("v%(version)s is now the active risk model. Rescore run #%(run)s is rescoring "
-              "%(count)s accounts with it.")
+            _(
+                "v%(version)s is now the active risk model. Rescore run #%(run)s is rescoring "
+                "%(count)s accounts with it."
+            )
             % {"version": risk_model.version, "run": run.pk, "count": run.accounts_total},
-        )  # fmt: skip
+        )
     if request.htmx:
         return HttpResponseClientRedirect(reverse("risk:model-detail", args=[pk]))
     return redirect("risk:model-detail", pk=pk)

@@ -82,9 +82,13 @@ class Score(models.Model):
     contributions_json = models.TextField(_("factor contributions"))
     computed_at = models.DateTimeField(_("computed at"))
     run = models.ForeignKey(
-        "risk.RescoreRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "risk.RescoreRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         db_index=False,
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["-computed_at", "-id"]
@@ -223,7 +227,9 @@ class ExpectedChurn(models.Model):
     rule_reason = models.CharField(_("why it was raised"), max_length=200)
     band_at_raise = models.CharField(_("band when raised"), max_length=8, choices=Band)
     raised_at = models.DateTimeField(_("raised at"))
-    run = models.ForeignKey(RescoreRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    run = models.ForeignKey(
+        RescoreRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

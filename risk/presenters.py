@@ -51,10 +51,17 @@ def factor_bars(assessment: engine.Assessment) -> list[FactorBar]:
     """Biggest drag first (the engine's order); bar widths relative to the largest factor."""
     largest = max((abs(c.points) for c in assessment.contributions), default=0) or 1
     return [
-        FactorBar(c.factor, factor_label(c.factor), c.points, c.reason, c.has_data, round(100 * abs(c.points) / largest),
-                  c.points < 0)
+        FactorBar(
+            c.factor,
+            factor_label(c.factor),
+            c.points,
+            c.reason,
+            c.has_data,
+            round(100 * abs(c.points) / largest),
+            c.points < 0,
+        )
         for c in assessment.contributions
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +74,14 @@ class TrendChart:
 
 
 def trend_chart(
-    history: list[Score], *, bands: engine.BandThresholds, current: int, today: date,
-    width: int = 320, height: int = 90,
-) -> TrendChart | None:  # fmt: skip
+    history: list[Score],
+    *,
+    bands: engine.BandThresholds,
+    current: int,
+    today: date,
+    width: int = 320,
+    height: int = 90,
+) -> TrendChart | None:
     """The score over time, oldest left; today's live score closes the line."""
     series = [(s.computed_at.date(), s.score) for s in reversed(history)]
     series.append((today, current))
@@ -87,8 +99,11 @@ def trend_chart(
         height=height,
         points=" ".join(f"{x},{yy}" for x, yy, _, _ in markers),
         markers=markers,
-        band_lines=[("medium", y(bands.medium)), ("high", y(bands.high)),
-                    ("critical", y(bands.critical))],  # fmt: skip
+        band_lines=[
+            ("medium", y(bands.medium)),
+            ("high", y(bands.high)),
+            ("critical", y(bands.critical)),
+        ],
     )
 
 
@@ -104,8 +119,9 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
         "explanation": explanation,
         "band_label": Band(explanation.assessment.band).label,
         "bars": factor_bars(explanation.assessment),
-        "trend": trend_chart(history, bands=config.bands, current=explanation.assessment.score,
-                             today=today),  # fmt: skip
+        "trend": trend_chart(
+            history, bands=config.bands, current=explanation.assessment.score, today=today
+        ),
         "override": active_override(account),
         "expected_churn": open_expected_churn(account),
         "history": history[:10],

@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from accounts.models import Account
 from risk import engine
-from risk.models import OPEN_EXPECTED_CHURN, BandOverride, ExpectedChurn, ModelStatus, RiskModel, Score
+from risk.models import (
+    OPEN_EXPECTED_CHURN,
+    BandOverride,
+    ExpectedChurn,
+    ModelStatus,
+    RiskModel,
+    Score,
+)
 
 
 class NoPublishedModel(Exception):

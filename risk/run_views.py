@@ -38,9 +38,11 @@ def run_start(request: AuthedRequest):
     if not broker_available():
         messages.error(
             request,
-            _("The task queue is unreachable, so rescoring could not start. "
-              "Nothing was changed; try again in a few minutes."),
-        )  # fmt: skip
+            _(
+                "The task queue is unreachable, so rescoring could not start. "
+                "Nothing was changed; try again in a few minutes."
+            ),
+        )
         return redirect("runs:list")
     try:
         run = start_rescore_run(trigger=RunTrigger.MANUAL, user=request.user)
@@ -85,8 +87,9 @@ def expected_churn_queue(request: AuthedRequest):
 
 _DECISIONS = {
     "confirm": lambda p, u, r: churn.confirm(proposal=p, manager=u, reason=r),
-    "dismiss": lambda p, u, r: churn.dismiss(proposal=p, manager=u, reason=r,
-                                             today=timezone.localdate()),  # fmt: skip
+    "dismiss": lambda p, u, r: churn.dismiss(
+        proposal=p, manager=u, reason=r, today=timezone.localdate()
+    ),
     "lift": lambda p, u, r: churn.lift(proposal=p, manager=u, reason=r),
     "request-lift": lambda p, u, r: churn.request_lift(proposal=p, user=u, reason=r),
 }
@@ -107,9 +110,12 @@ def expected_churn_decide(request: AuthedRequest, pk: int, decision: str):
     else:
         error = _("A reason is required: the decision is shared with the team.")
     if request.htmx:
-        response = render(request, "risk/expected_churn_queue.html#proposal-row",
-                          {"p": proposal, "error": error, "form": form},
-                          status=400 if error else 200)  # fmt: skip
+        response = render(
+            request,
+            "risk/expected_churn_queue.html#proposal-row",
+            {"p": proposal, "error": error, "form": form},
+            status=400 if error else 200,
+        )
         return trigger_client_event(response, "expectedChurnDecided") if not error else response
     if error:
         messages.error(request, error)

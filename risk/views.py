@@ -33,11 +33,15 @@ def what_if(request: AuthedRequest, pk: int):
         if "phase" in changes and changes["phase"] != facts.phase:
             changes["phase_entered_on"] = today
         current = explain_account(account, as_of=today, risk_model=risk_model, facts=facts)
-        hypothetical = explain_account(account, as_of=today, risk_model=risk_model,
-                                       facts=_replace(facts, **changes))  # fmt: skip
-        context |= {"current": current.assessment, "hypothetical": hypothetical.assessment,
-                    "hypothetical_band_label": Band(hypothetical.assessment.band).label,
-                    "difference": hypothetical.assessment.score - current.assessment.score}  # fmt: skip
+        hypothetical = explain_account(
+            account, as_of=today, risk_model=risk_model, facts=_replace(facts, **changes)
+        )
+        context |= {
+            "current": current.assessment,
+            "hypothetical": hypothetical.assessment,
+            "hypothetical_band_label": Band(hypothetical.assessment.band).label,
+            "difference": hypothetical.assessment.score - current.assessment.score,
+        }
     status = 200 if form.is_valid() else 400
     return render(request, "accounts/account_detail.html#what-if-result", context, status=status)
 
@@ -51,8 +55,9 @@ def override_create(request: AuthedRequest, pk: int):
     account = get_account_for_user(request.user, pk)
     form = BandOverrideForm(request.POST)
     if form.is_valid():
-        override_band(account=account, user=request.user, today=timezone.localdate(),
-                      **form.cleaned_data)  # fmt: skip
+        override_band(
+            account=account, user=request.user, today=timezone.localdate(), **form.cleaned_data
+        )
         messages.success(request, _("Band override recorded; it lapses by itself."))
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)

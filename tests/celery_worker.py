@@ -30,7 +30,8 @@ def require_real_services() -> None:
 def _database_url() -> str:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
 
 
 class Worker:
@@ -38,12 +39,30 @@ class Worker:
         env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_QUEUE": queue}
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "churnguard", "worker", "-Q", queue,
-             "-c", str(concurrency), "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-l", "INFO"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "churnguard",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                str(concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             start_new_session=True,  # its own process group: a kill reaches the pool children
-        )  # fmt: skip
+        )
         threading.Thread(target=self._read, daemon=True).start()
         self._wait_for("ready.", timeout=60)
 

@@ -74,7 +74,9 @@ def manager(team):
 
 @pytest.fixture
 def admin_user():
-    return UserFactory(username="admin", role=Role.ADMIN, team=None, is_staff=True, is_superuser=True)
+    return UserFactory(
+        username="admin", role=Role.ADMIN, team=None, is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture

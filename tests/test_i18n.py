@@ -56,7 +56,9 @@ def test_every_message_has_a_french_translation():
     po = (Path(__file__).parent.parent / "locale/fr/LC_MESSAGES/django.po").read_text()
     entries = _po_entries(po)
     assert len(entries) > 100
-    missing = [e["msgid"] for e in entries if not any(v for k, v in e.items() if k.startswith("msgstr"))]
+    missing = [
+        e["msgid"] for e in entries if not any(v for k, v in e.items() if k.startswith("msgstr"))
+    ]
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e.get("flags", "")]
     assert missing == []
     assert fuzzy == []

@@ -44,7 +44,9 @@ def test_login_works_without_the_cache(redis_down, csm):
     from django.test import Client
 
     client = Client()
-    response = client.post(reverse("login"), {"username": "owner", "password": "correct horse battery"})
+    response = client.post(
+        reverse("login"), {"username": "owner", "password": "correct horse battery"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:list")).status_code == 200
 

@@ -31,9 +31,11 @@ class DecisionError(Exception):
 
 def current_rule() -> ChurnRule:
     row = ExpectedChurnRule.objects.first() or ExpectedChurnRule(
-        phases=["defense"], bands_in_phases=["high", "critical"],
-        bands_renewing_this_quarter=["critical"], suppression_days=30,
-    )  # fmt: skip
+        phases=["defense"],
+        bands_in_phases=["high", "critical"],
+        bands_renewing_this_quarter=["critical"],
+        suppression_days=30,
+    )
     return ChurnRule(
         phases=frozenset(row.phases),
         bands_in_phases=frozenset(row.bands_in_phases),
@@ -51,7 +53,10 @@ def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
         Account.objects.filter(status=Status.ACTIVE, is_expected_churn=False)
         .filter(
             Q(phase__in=rule.phases, risk_band__in=rule.bands_in_phases)
-            | Q(risk_band__in=rule.bands_renewing_this_quarter, renewal_date__range=(today, quarter_end))
+            | Q(
+                risk_band__in=rule.bands_renewing_this_quarter,
+                renewal_date__range=(today, quarter_end),
+            )
         )
         .exclude(expected_churns__status__in=OPEN_EXPECTED_CHURN)
         .order_by("pk")
@@ -65,16 +70,29 @@ def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
         holds = _dismissals_holding([pk for pk, *_ in batch], today=today)
         proposals = []
         for pk, phase, band, renewal in batch:
-            reason = candidate_reason(phase=phase, band=band, renewal_on=renewal,
-                                      quarter_end=quarter_end, today=today, rule=rule)  # fmt: skip
+            reason = candidate_reason(
+                phase=phase,
+                band=band,
+                renewal_on=renewal,
+                quarter_end=quarter_end,
+                today=today,
+                rule=rule,
+            )
             if reason is None:
                 continue
             hold = holds.get(pk)
             if hold and is_suppressed(band=band, today=today, **hold):
                 continue
-            proposals.append(ExpectedChurn(account_id=pk, status=ExpectedChurnStatus.PROPOSED,
-                                           rule_reason=reason, band_at_raise=band, raised_at=now,
-                                           run=run))  # fmt: skip
+            proposals.append(
+                ExpectedChurn(
+                    account_id=pk,
+                    status=ExpectedChurnStatus.PROPOSED,
+                    rule_reason=reason,
+                    band_at_raise=band,
+                    raised_at=now,
+                    run=run,
+                )
+            )
         with transaction.atomic():
             created += len(ExpectedChurn.objects.bulk_create(proposals, ignore_conflicts=True))
     return created
@@ -157,5 +175,13 @@ def _decide(proposal: ExpectedChurn, manager: User, reason: str, status: str, ex
     proposal.decided_at = timezone.now()
     proposal.decision_reason = reason.strip()
     proposal.band_at_decision = proposal.account.risk_band
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason",
-                                 "band_at_decision", *extra])  # fmt: skip
+    proposal.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "band_at_decision",
+            *extra,
+        ]
+    )

@@ -140,8 +140,16 @@ def score_chunk(*, chunk_id: int) -> bool:
         chunk.accounts_failed = result.failed
         chunk.attempts = F("attempts") + 1
         chunk.finished_at = timezone.now()
-        chunk.save(update_fields=["status", "accounts_done", "accounts_changed",
-                                  "accounts_failed", "attempts", "finished_at"])  # fmt: skip
+        chunk.save(
+            update_fields=[
+                "status",
+                "accounts_done",
+                "accounts_changed",
+                "accounts_failed",
+                "attempts",
+                "finished_at",
+            ]
+        )
         RescoreRun.objects.filter(pk=run.pk).update(
             accounts_done=F("accounts_done") + result.done,
             accounts_changed=F("accounts_changed") + result.changed,

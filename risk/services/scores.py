@@ -38,7 +38,11 @@ class ChunkResult:
 def contributions_json(assessment: engine.Assessment) -> str:
     """The compact history form; a factor without data (0 points) is left out."""
     return json.dumps(
-        [[c.factor, c.points, c.reason] for c in assessment.contributions if c.has_data or c.points],
+        [
+            [c.factor, c.points, c.reason]
+            for c in assessment.contributions
+            if c.has_data or c.points
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -111,7 +115,7 @@ def _write_current(
                 renewal_on=row["renewal_date"],  # type: ignore[arg-type]
                 is_active=True,
                 as_of=as_of,
-            )  # fmt: skip
+            )
         )
     if connection.vendor == "postgresql":
         # COPY the new values into a session temp table, then one set-based UPDATE FROM it:
@@ -140,10 +144,16 @@ def _write_current(
             )
         return
     objs = [
-        Account(pk=pk, risk_score=s, risk_band=b, attention=w, scored_at=scored_at,
-                risk_model_id=risk_model.pk)
+        Account(
+            pk=pk,
+            risk_score=s,
+            risk_band=b,
+            attention=w,
+            scored_at=scored_at,
+            risk_model_id=risk_model.pk,
+        )
         for pk, s, b, w in zip(ids, scores, bands, weights, strict=True)
-    ]  # fmt: skip
+    ]
     Account.objects.bulk_update(
         objs, ["risk_score", "risk_band", "attention", "scored_at", "risk_model"], batch_size=500
     )
@@ -199,7 +209,7 @@ def _write_history(
                     run=run,
                 )
                 for pk, previous, a in changed
-            ],  # fmt: skip
+            ],
             ignore_conflicts=True,
             batch_size=500,
         )

@@ -60,7 +60,11 @@ def test_editing_facts_saves_and_records_the_change(csm_client, account, csm):
     account.refresh_from_db()
     assert str(account.cash_runway_months) == "4.0"
     change = FactChange.objects.get(account=account)
-    assert (change.field, change.old_value, change.new_value) == ("cash_runway_months", "18.0", "4.0")
+    assert (change.field, change.old_value, change.new_value) == (
+        "cash_runway_months",
+        "18.0",
+        "4.0",
+    )
     assert change.changed_by == csm
 
 
@@ -86,11 +90,17 @@ def test_teammate_can_edit_the_team_account(teammate, account):
         ({"name": ""}, "name", "This field is required."),
     ],
 )
-def test_bad_input_gets_a_clear_error_and_saves_nothing(csm_client, account, overrides, field, message):
+def test_bad_input_gets_a_clear_error_and_saves_nothing(
+    csm_client, account, overrides, field, message
+):
     url = reverse("accounts:edit", args=[account.pk])
     before = account.__dict__.copy()
-    response = csm_client.post(url, edit_data(account, name="Changed", **overrides) if field != "name"
-                               else edit_data(account, **overrides))  # fmt: skip
+    response = csm_client.post(
+        url,
+        edit_data(account, name="Changed", **overrides)
+        if field != "name"
+        else edit_data(account, **overrides),
+    )
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert "nothing was saved" in response.content.decode()
@@ -186,8 +196,9 @@ def test_recording_a_churn_needs_a_date_and_a_reason(csm_client, account):
 def test_recording_a_churn(csm_client, account):
     url = reverse("accounts:edit", args=[account.pk])
     day = (timezone.localdate() - timedelta(days=2)).isoformat()
-    response = csm_client.post(url, edit_data(account, status="churned", churned_on=day,
-                                              churn_reason="budget"))  # fmt: skip
+    response = csm_client.post(
+        url, edit_data(account, status="churned", churned_on=day, churn_reason="budget")
+    )
     assert response.status_code == 302
     account.refresh_from_db()
     assert (account.status, account.churn_reason) == ("churned", "budget")

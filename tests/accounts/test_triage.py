@@ -23,17 +23,41 @@ def names(response) -> list[str]:
 def portfolio(csm, team):
     today = timezone.localdate()
     accounts = {
-        "big-soon": AccountFactory(team=team, owner=csm, name="Big Soon", mrr=Decimal(9000),
-                                   renewal_date=today + timedelta(days=10), phase="defense",
-                                   industry="travel", country="ES"),
-        "big-late": AccountFactory(team=team, owner=csm, name="Big Late", mrr=Decimal(9000),
-                                   renewal_date=today + timedelta(days=300)),
-        "small-soon": AccountFactory(team=team, owner=csm, name="Small Soon", mrr=Decimal(300),
-                                     renewal_date=today + timedelta(days=10), phase="growth",
-                                     industry="logistics"),
-        "churned": AccountFactory(team=team, owner=csm, name="Gone Ltd", status="churned",
-                                  churned_on=today - timedelta(days=40), churn_reason="budget"),
-    }  # fmt: skip
+        "big-soon": AccountFactory(
+            team=team,
+            owner=csm,
+            name="Big Soon",
+            mrr=Decimal(9000),
+            renewal_date=today + timedelta(days=10),
+            phase="defense",
+            industry="travel",
+            country="ES",
+        ),
+        "big-late": AccountFactory(
+            team=team,
+            owner=csm,
+            name="Big Late",
+            mrr=Decimal(9000),
+            renewal_date=today + timedelta(days=300),
+        ),
+        "small-soon": AccountFactory(
+            team=team,
+            owner=csm,
+            name="Small Soon",
+            mrr=Decimal(300),
+            renewal_date=today + timedelta(days=10),
+            phase="growth",
+            industry="logistics",
+        ),
+        "churned": AccountFactory(
+            team=team,
+            owner=csm,
+            name="Gone Ltd",
+            status="churned",
+            churned_on=today - timedelta(days=40),
+            churn_reason="budget",
+        ),
+    }
     for account in accounts.values():
         rescore_account(account=account)
     return accounts

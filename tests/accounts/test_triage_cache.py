@@ -27,7 +27,9 @@ def test_a_repeated_request_is_served_from_the_cache(csm_client, account):
     assert not any("accounts_account" in q["sql"] for q in queries.captured_queries)
 
 
-def test_editing_an_account_shows_at_once(csm_client, account, csm, django_capture_on_commit_callbacks):
+def test_editing_an_account_shows_at_once(
+    csm_client, account, csm, django_capture_on_commit_callbacks
+):
     csm_client.get(LIST)
     with django_capture_on_commit_callbacks(execute=True):
         update_account(account=account, changes={"name": "Renamed Voyages"}, user=csm)
@@ -43,8 +45,9 @@ def test_a_new_score_shows_at_once(csm_client, account, django_capture_on_commit
     assert f">{account.risk_score} " in csm_client.get(LIST).content.decode()
 
 
-def test_confirming_expected_churn_shows_the_flag_at_once(csm_client, account, manager,
-                                                          django_capture_on_commit_callbacks):  # fmt: skip
+def test_confirming_expected_churn_shows_the_flag_at_once(
+    csm_client, account, manager, django_capture_on_commit_callbacks
+):
     account.phase, account.risk_band = "defense", "high"
     account.save()
     churn.raise_proposals(today=timezone.localdate())

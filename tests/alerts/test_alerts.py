@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from alerts.models import Alert, AlertStatus, Cause, DigestSent
-from alerts.services import AlertError, refresh_alerts, send_digests, snooze
+from alerts.services import AlertError, refresh_alerts, snooze
 from risk.models import ExpectedChurn
 from risk.services.runs import finish_run, start_rescore_run
 from tests.conftest import client_for
@@ -39,11 +39,17 @@ def test_alert_closes_itself_when_the_condition_clears(high_risk):
 
 def test_renewal_alert_only_for_risky_accounts_renewing_within_30_days(csm, team):
     today = timezone.localdate()
-    soon = AccountFactory(team=team, owner=csm, risk_band="critical", renewal_date=today + timedelta(days=20))
-    AccountFactory(team=team, owner=csm, risk_band="critical", renewal_date=today + timedelta(days=60))
+    soon = AccountFactory(
+        team=team, owner=csm, risk_band="critical", renewal_date=today + timedelta(days=20)
+    )
+    AccountFactory(
+        team=team, owner=csm, risk_band="critical", renewal_date=today + timedelta(days=60)
+    )
     AccountFactory(team=team, owner=csm, risk_band="low", renewal_date=today + timedelta(days=5))
     refresh_alerts(today=today)
-    assert list(Alert.objects.filter(cause=Cause.RENEWAL_AT_RISK).values_list("account", flat=True)) == [soon.pk]
+    assert list(
+        Alert.objects.filter(cause=Cause.RENEWAL_AT_RISK).values_list("account", flat=True)
+    ) == [soon.pk]
 
 
 def test_snooze_needs_a_reason(high_risk, csm):
@@ -73,7 +79,9 @@ def test_snooze_without_reason_on_the_page_is_refused(high_risk, csm_client):
     refresh_alerts(today=timezone.localdate())
     alert = Alert.objects.get(cause=Cause.HIGH_RISK)
     until = timezone.localdate() + timedelta(days=2)
-    response = csm_client.post(reverse("alerts:snooze", args=[alert.pk]), {"until": until, "reason": ""}, follow=True)
+    response = csm_client.post(
+        reverse("alerts:snooze", args=[alert.pk]), {"until": until, "reason": ""}, follow=True
+    )
     assert "needs a reason" in response.content.decode()
     alert.refresh_from_db()
     assert alert.status == AlertStatus.OPEN
@@ -82,8 +90,11 @@ def test_snooze_without_reason_on_the_page_is_refused(high_risk, csm_client):
 def test_was_this_useful_is_stored(high_risk, csm_client, csm):
     refresh_alerts(today=timezone.localdate())
     alert = Alert.objects.get(cause=Cause.HIGH_RISK)
-    response = csm_client.post(reverse("alerts:feedback", args=[alert.pk]), {"useful": "no"},
-                               headers={"HX-Request": "true"})  # fmt: skip
+    response = csm_client.post(
+        reverse("alerts:feedback", args=[alert.pk]),
+        {"useful": "no"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     alert.refresh_from_db()
     assert (alert.was_useful, alert.feedback_by) == (False, csm)
@@ -94,7 +105,12 @@ def test_alerts_page_lists_only_visible_accounts(high_risk, outsider, csm_client
     assert high_risk.name in csm_client.get(reverse("alerts:list")).content.decode()
     assert high_risk.name not in client_for(outsider).get(reverse("alerts:list")).content.decode()
     alert = Alert.objects.first()
-    assert client_for(outsider).post(reverse("alerts:feedback", args=[alert.pk]), {"useful": "yes"}).status_code == 404
+    assert (
+        client_for(outsider)
+        .post(reverse("alerts:feedback", args=[alert.pk]), {"useful": "yes"})
+        .status_code
+        == 404
+    )
 
 
 def test_digest_one_email_per_csm_per_run_and_none_when_nothing_moved(csm, team):
@@ -102,8 +118,12 @@ def test_digest_one_email_per_csm_per_run_and_none_when_nothing_moved(csm, team)
     account = AccountFactory(team=team, owner=csm)
     start_rescore_run(trigger="command", synchronous=True)  # first scores: no band "move"
     first_run_mails = len(mail.outbox)
-    Account.objects.filter(pk=account.pk).update(cash_runway_months=1, late_payments=6, phase="defense",
-                                                 phase_entered_on=today - timedelta(days=200))  # fmt: skip
+    Account.objects.filter(pk=account.pk).update(
+        cash_runway_months=1,
+        late_payments=6,
+        phase="defense",
+        phase_entered_on=today - timedelta(days=200),
+    )
     run = start_rescore_run(trigger="command", synchronous=True)
     finish_run(run_id=run.pk)
     finish_run(run_id=run.pk)  # a duplicated task sends nothing twice
@@ -118,11 +138,21 @@ def test_digest_one_email_per_csm_per_run_and_none_when_nothing_moved(csm, team)
     assert len(mail.outbox) == first_run_mails + 1
 
 
-def test_finished_run_raises_expected_churn_and_alerts(csm, team, django_capture_on_commit_callbacks):
+def test_finished_run_raises_expected_churn_and_alerts(
+    csm, team, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
-    AccountFactory(team=team, owner=csm, industry="travel", phase="defense", funding_stage="seed",
-                   cash_runway_months=2, late_payments=6, phase_entered_on=today - timedelta(days=300),
-                   signing_discount_pct=30)  # fmt: skip
+    AccountFactory(
+        team=team,
+        owner=csm,
+        industry="travel",
+        phase="defense",
+        funding_stage="seed",
+        cash_runway_months=2,
+        late_payments=6,
+        phase_entered_on=today - timedelta(days=300),
+        signing_discount_pct=30,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         start_rescore_run(trigger="command", synchronous=True)
     assert ExpectedChurn.objects.count() == 1

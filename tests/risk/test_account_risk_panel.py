@@ -51,8 +51,10 @@ def test_what_if_scores_without_saving(csm_client, account):
     assert response.context["hypothetical"].score > response.context["current"].score
     after = Account.objects.get(pk=account.pk)
     assert (after.risk_score, after.cash_runway_months, after.phase) == (
-        before.risk_score, before.cash_runway_months, before.phase,
-    )  # fmt: skip
+        before.risk_score,
+        before.cash_runway_months,
+        before.phase,
+    )
 
 
 def test_what_if_with_negative_runway_is_an_inline_error(csm_client, account):
@@ -70,7 +72,11 @@ def test_band_override_is_shown_beside_the_score_and_lapses(csm_client, account)
     expires = timezone.localdate() + timedelta(days=30)
     response = csm_client.post(
         reverse("accounts:override-create", args=[account.pk]),
-        {"band": "critical", "reason": "Sponsor told us they are closing the office", "expires_on": expires},
+        {
+            "band": "critical",
+            "reason": "Sponsor told us they are closing the office",
+            "expires_on": expires,
+        },
     )
     assert response.status_code == 302
     assert "CSM says Critical" in detail(csm_client, account)
@@ -92,9 +98,10 @@ def test_band_override_is_shown_beside_the_score_and_lapses(csm_client, account)
 def test_band_override_needs_a_reason_and_a_near_expiry(csm_client, account, data, message):
     expires = timezone.localdate() + timedelta(days=data.pop("days"))
     response = csm_client.post(
-        reverse("accounts:override-create", args=[account.pk]), {**data, "expires_on": expires},
+        reverse("accounts:override-create", args=[account.pk]),
+        {**data, "expires_on": expires},
         follow=True,
-    )  # fmt: skip
+    )
     assert message in response.content.decode()
     assert not BandOverride.objects.exists()
 
@@ -102,4 +109,6 @@ def test_band_override_needs_a_reason_and_a_near_expiry(csm_client, account, dat
 def test_outsider_cannot_override_or_what_if(outsider, account):
     client = client_for(outsider)
     assert client.post(reverse("accounts:what-if", args=[account.pk]), {}).status_code == 404
-    assert client.post(reverse("accounts:override-create", args=[account.pk]), {}).status_code == 404
+    assert (
+        client.post(reverse("accounts:override-create", args=[account.pk]), {}).status_code == 404
+    )

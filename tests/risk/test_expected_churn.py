@@ -11,7 +11,9 @@ from risk.services import expected_churn as churn
 from tests.conftest import client_for
 from tests.factories import AccountFactory
 
-RULE = ChurnRule(frozenset({"defense"}), frozenset({"high", "critical"}), frozenset({"critical"}), 30)
+RULE = ChurnRule(
+    frozenset({"defense"}), frozenset({"high", "critical"}), frozenset({"critical"}), 30
+)
 TODAY = date(2026, 11, 23)
 QUARTER_END = date(2026, 12, 31)
 
@@ -29,8 +31,9 @@ QUARTER_END = date(2026, 12, 31)
     ],
 )
 def test_default_rule(phase, band, renewal, raised):
-    reason = candidate_reason(phase=phase, band=band, renewal_on=renewal, quarter_end=QUARTER_END,
-                              today=TODAY, rule=RULE)  # fmt: skip
+    reason = candidate_reason(
+        phase=phase, band=band, renewal_on=renewal, quarter_end=QUARTER_END, today=TODAY, rule=RULE
+    )
     assert (reason is not None) == raised
 
 
@@ -45,8 +48,12 @@ def test_default_rule(phase, band, renewal, raised):
     ],
 )
 def test_dismissal_suppression(until, band_then, band_now, suppressed):
-    assert is_suppressed(suppressed_until=until, band_at_decision=band_then, band=band_now,
-                         today=TODAY) is suppressed  # fmt: skip
+    assert (
+        is_suppressed(
+            suppressed_until=until, band_at_decision=band_then, band=band_now, today=TODAY
+        )
+        is suppressed
+    )
 
 
 @pytest.fixture
@@ -99,8 +106,12 @@ def test_manager_of_another_team_cannot_decide(risky_account, other_team):
 def test_decision_needs_a_reason(risky_account, manager):
     churn.raise_proposals(today=timezone.localdate())
     with pytest.raises(churn.DecisionError, match="reason is required"):
-        churn.dismiss(proposal=ExpectedChurn.objects.get(), manager=manager, reason="  ",
-                      today=timezone.localdate())  # fmt: skip
+        churn.dismiss(
+            proposal=ExpectedChurn.objects.get(),
+            manager=manager,
+            reason="  ",
+            today=timezone.localdate(),
+        )
     assert ExpectedChurn.objects.get().status == ExpectedChurnStatus.PROPOSED
 
 
@@ -108,8 +119,9 @@ def test_decision_needs_a_reason(risky_account, manager):
 def test_dismissed_is_not_raised_again_for_30_days_unless_worse(risky_account, manager):
     today = timezone.localdate()
     churn.raise_proposals(today=today)
-    churn.dismiss(proposal=ExpectedChurn.objects.get(), manager=manager, reason="Renewal signed",
-                  today=today)  # fmt: skip
+    churn.dismiss(
+        proposal=ExpectedChurn.objects.get(), manager=manager, reason="Renewal signed", today=today
+    )
     assert churn.raise_proposals(today=today + timedelta(days=29)) == 0
     Account.objects.filter(pk=risky_account.pk).update(risk_band="critical")
     assert churn.raise_proposals(today=today + timedelta(days=29)) == 1
@@ -129,7 +141,9 @@ def test_deciding_twice_is_refused(risky_account, manager, admin_user):
     proposal = ExpectedChurn.objects.get()
     churn.confirm(proposal=proposal, manager=manager, reason="yes")
     with pytest.raises(churn.DecisionError, match="already confirmed"):
-        churn.dismiss(proposal=proposal, manager=admin_user, reason="no", today=timezone.localdate())
+        churn.dismiss(
+            proposal=proposal, manager=admin_user, reason="no", today=timezone.localdate()
+        )
 
 
 @pytest.mark.django_db
@@ -166,7 +180,9 @@ def test_confirm_inline_with_htmx(risky_account, manager):
     churn.raise_proposals(today=timezone.localdate())
     proposal = ExpectedChurn.objects.get()
     url = reverse("runs:expected-churn-decide", args=[proposal.pk, "confirm"])
-    response = client_for(manager).post(url, {"reason": "Budget gone"}, headers={"HX-Request": "true"})
+    response = client_for(manager).post(
+        url, {"reason": "Budget gone"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith(f'<tr id="proposal-{proposal.pk}"')
     assert Account.objects.get(pk=risky_account.pk).is_expected_churn

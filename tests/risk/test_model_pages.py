@@ -47,8 +47,14 @@ def edit_urls(pk):
 
 
 def general_data(**overrides):
-    data = {"base_score": "20", "medium": "35", "high": "55", "critical": "75",
-            "max_fact_age_days": "180", "notes": ""}  # fmt: skip
+    data = {
+        "base_score": "20",
+        "medium": "35",
+        "high": "55",
+        "critical": "75",
+        "max_fact_age_days": "180",
+        "notes": "",
+    }
     return data | overrides
 
 
@@ -63,16 +69,25 @@ def industry_data(draft, **overrides):
 
 
 def custom_data(**overrides):
-    data = {"custom-signal": "nps", "custom-label": "Net promoter score",
-            "custom-higher_is_riskier": "no",
-            "custom-value_1": "0", "custom-points_1": "10",
-            "custom-value_2": "30", "custom-points_2": "4"}  # fmt: skip
+    data = {
+        "custom-signal": "nps",
+        "custom-label": "Net promoter score",
+        "custom-higher_is_riskier": "no",
+        "custom-value_1": "0",
+        "custom-points_1": "10",
+        "custom-value_2": "30",
+        "custom-points_2": "4",
+    }
     return data | overrides
 
 
 def country_data(**overrides):
-    data = {"country-country": "FR", "country-effective_from": "2025-01-01",
-            "country-points": "5", "country-note": "energy prices"}  # fmt: skip
+    data = {
+        "country-country": "FR",
+        "country-effective_from": "2025-01-01",
+        "country-points": "5",
+        "country-note": "energy prices",
+    }
     return data | overrides
 
 
@@ -249,14 +264,26 @@ def test_removing_a_weighted_custom_factor_drops_its_weight(admin_client, draft)
 
 def test_saving_an_existing_signal_replaces_its_factor(admin_client, draft):
     url = reverse("risk:model-custom-factor-save", args=[draft.pk])
-    data = custom_data(**{"custom-signal": "csat", "custom-label": "CSAT",
-                          "custom-value_2": "", "custom-points_2": ""})  # fmt: skip
+    data = custom_data(
+        **{
+            "custom-signal": "csat",
+            "custom-label": "CSAT",
+            "custom-value_2": "",
+            "custom-points_2": "",
+        }
+    )
     response = admin_client.post(url, data, follow=True)
     assert "Custom factor “CSAT” updated." in response.content.decode()
     draft.refresh_from_db()
     csat = [cf for cf in draft.config["custom_factors"] if cf["signal"] == "csat"]
-    assert csat == [{"signal": "csat", "label": "CSAT", "higher_is_riskier": False,
-                     "thresholds": [{"value": "0", "points": 10}]}]  # fmt: skip
+    assert csat == [
+        {
+            "signal": "csat",
+            "label": "CSAT",
+            "higher_is_riskier": False,
+            "thresholds": [{"value": "0", "points": 10}],
+        }
+    ]
 
 
 # Validation: nothing saved on error ------------------------------------------------------------
@@ -265,27 +292,54 @@ def test_saving_an_existing_signal_replaces_its_factor(admin_client, draft):
 @pytest.mark.parametrize(
     ("url_name", "data", "message"),
     [
-        ("risk:model-general", general_data(max_fact_age_days="-5"),
-         "Ensure this value is greater than or equal to 1."),
-        ("risk:model-general", general_data(medium="55"),
-         "The medium band must start below the high band."),
-        ("risk:model-general", general_data(high="80"),
-         "The high band must start below the critical band."),
-        ("risk:model-country-save", country_data(**{"country-country": "XX"}),
-         "Unknown country code"),
-        ("risk:model-country-save", country_data(**{"country-effective_from": "2025-02-31"}),
-         "Enter a valid date."),
-        ("risk:model-custom-factor-save", custom_data(**{"custom-value_2": "lots"}),
-         "Enter a number."),
-        ("risk:model-custom-factor-save", custom_data(**{"custom-value_2": ""}),
-         "Give the value this threshold starts at."),
-        ("risk:model-custom-factor-save", custom_data(**{"custom-signal": "net promoter"}),
-         "Enter a valid “slug”"),
+        (
+            "risk:model-general",
+            general_data(max_fact_age_days="-5"),
+            "Ensure this value is greater than or equal to 1.",
+        ),
+        (
+            "risk:model-general",
+            general_data(medium="55"),
+            "The medium band must start below the high band.",
+        ),
+        (
+            "risk:model-general",
+            general_data(high="80"),
+            "The high band must start below the critical band.",
+        ),
+        (
+            "risk:model-country-save",
+            country_data(**{"country-country": "XX"}),
+            "Unknown country code",
+        ),
+        (
+            "risk:model-country-save",
+            country_data(**{"country-effective_from": "2025-02-31"}),
+            "Enter a valid date.",
+        ),
+        (
+            "risk:model-custom-factor-save",
+            custom_data(**{"custom-value_2": "lots"}),
+            "Enter a number.",
+        ),
+        (
+            "risk:model-custom-factor-save",
+            custom_data(**{"custom-value_2": ""}),
+            "Give the value this threshold starts at.",
+        ),
+        (
+            "risk:model-custom-factor-save",
+            custom_data(**{"custom-signal": "net promoter"}),
+            "Enter a valid “slug”",
+        ),
         # The engine's own check, shown as the form's error: lower readings must score more.
-        ("risk:model-custom-factor-save", custom_data(**{"custom-points_2": "20"}),
-         "points must be 0 or more and grow as the value gets riskier"),
+        (
+            "risk:model-custom-factor-save",
+            custom_data(**{"custom-points_2": "20"}),
+            "points must be 0 or more and grow as the value gets riskier",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_shows_errors_and_saves_nothing(admin_client, draft, url_name, data, message):
     before = draft.config
     response = admin_client.post(reverse(url_name, args=[draft.pk]), data)
@@ -313,8 +367,9 @@ def test_editing_a_draft_does_not_change_any_stored_score(admin_client, draft, a
     account.refresh_from_db()
     stored = (account.risk_score, account.risk_band, account.risk_model_id, account.scored_at)
     scores = Score.objects.count()
-    admin_client.post(reverse("risk:model-industries", args=[draft.pk]),
-                      industry_data(draft, travel="60"))  # fmt: skip
+    admin_client.post(
+        reverse("risk:model-industries", args=[draft.pk]), industry_data(draft, travel="60")
+    )
     admin_client.post(reverse("risk:model-general", args=[draft.pk]), general_data(base_score="50"))
     draft.refresh_from_db()
     assert draft.config["industry_points"]["travel"] == 60
@@ -337,8 +392,9 @@ def test_publishing_makes_the_draft_active_and_rescores_accounts(
     score_accounts(accounts=[account.pk])
     old_score = Score.objects.get(account=account)
     assert old_score.risk_model == published
-    admin_client.post(reverse("risk:model-industries", args=[draft.pk]),
-                      industry_data(draft, travel="40"))  # fmt: skip
+    admin_client.post(
+        reverse("risk:model-industries", args=[draft.pk]), industry_data(draft, travel="40")
+    )
 
     # Celery runs eagerly in tests; the run's chunks are sent once the publish commits.
     with django_capture_on_commit_callbacks(execute=True):

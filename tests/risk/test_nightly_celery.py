@@ -27,10 +27,11 @@ def portfolio(csm, team):
     # Spread the facts so scores differ and history rows mean something.
     for i, account in enumerate(accounts):
         Account.objects.filter(pk=account.pk).update(
-            cash_runway_months=1 + i % 30, late_payments=i % 5,
+            cash_runway_months=1 + i % 30,
+            late_payments=i % 5,
             industry=("travel", "logistics", "software", "events")[i % 4],
             renewal_date=today + timedelta(days=10 + i),
-        )  # fmt: skip
+        )
     return accounts
 
 
@@ -40,7 +41,9 @@ def end_state():
 
 
 def wait_for_run(run: RescoreRun, timeout: float = 90) -> RescoreRun:
-    assert wait_until(lambda: RescoreRun.objects.get(pk=run.pk).status != RunStatus.RUNNING, timeout=timeout)
+    assert wait_until(
+        lambda: RescoreRun.objects.get(pk=run.pk).status != RunStatus.RUNNING, timeout=timeout
+    )
     return RescoreRun.objects.get(pk=run.pk)
 
 

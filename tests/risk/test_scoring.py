@@ -57,7 +57,9 @@ def test_saving_facts_through_the_page_rescores_at_once(csm_client, account):
     before = Account.objects.get(pk=account.pk).risk_score
     from tests.accounts.test_account_page import edit_data
 
-    csm_client.post(reverse("accounts:edit", args=[account.pk]), edit_data(account, cash_runway_months="1"))
+    csm_client.post(
+        reverse("accounts:edit", args=[account.pk]), edit_data(account, cash_runway_months="1")
+    )
     assert Account.objects.get(pk=account.pk).risk_score > before
 
 
@@ -71,12 +73,22 @@ def test_churned_accounts_are_not_rescored(account):
 def test_travel_start_up_late_in_deployment_is_critical_end_to_end(csm, team):
     today = timezone.localdate()
     risky = AccountFactory(
-        team=team, owner=csm, industry="travel", country="ES", segment="smb",
-        funding_stage="seed", cash_runway_months=Decimal("3"), monthly_burn=Decimal("150000"),
-        late_payments=2, phase="deployment", phase_entered_on=today - timedelta(days=200),
-        planned_go_live=today - timedelta(days=120), break_clause_date=today + timedelta(days=60),
-        renewal_date=today + timedelta(days=75), signing_discount_pct=Decimal("25"),
-    )  # fmt: skip
+        team=team,
+        owner=csm,
+        industry="travel",
+        country="ES",
+        segment="smb",
+        funding_stage="seed",
+        cash_runway_months=Decimal("3"),
+        monthly_burn=Decimal("150000"),
+        late_payments=2,
+        phase="deployment",
+        phase_entered_on=today - timedelta(days=200),
+        planned_go_live=today - timedelta(days=120),
+        break_clause_date=today + timedelta(days=60),
+        renewal_date=today + timedelta(days=75),
+        signing_discount_pct=Decimal("25"),
+    )
     rescore_account(account=risky)
     assert Account.objects.get(pk=risky.pk).risk_band == "critical"
 
@@ -91,7 +103,9 @@ def test_key_stakeholder_leaving_raises_the_score(csm_client, account):
 
 def test_falling_usage_recorded_on_the_page_raises_the_score(csm_client, account):
     today = timezone.localdate()
-    UsageSnapshotFactory(account=account, on=today - timedelta(days=90), active_users=9, licensed_seats=10)
+    UsageSnapshotFactory(
+        account=account, on=today - timedelta(days=90), active_users=9, licensed_seats=10
+    )
     rescore_account(account=account)
     before = Account.objects.get(pk=account.pk).risk_score
     response = csm_client.post(

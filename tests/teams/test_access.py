@@ -38,9 +38,7 @@ def test_csm_without_team_sees_nothing(account):
     assert not visible_accounts(loner).exists()
 
 
-@pytest.mark.parametrize(
-    "url_name", ["accounts:detail", "accounts:edit"]
-)
+@pytest.mark.parametrize("url_name", ["accounts:detail", "accounts:edit"])
 def test_outsider_gets_404_by_url(outsider, account, url_name):
     from django.urls import reverse
 

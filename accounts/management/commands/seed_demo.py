@@ -1,6 +1,7 @@
 import random
 import time
-from datetime import datetime, time as dtime
+from datetime import datetime
+from datetime import time as dtime
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -101,9 +102,14 @@ class Command(BaseCommand):
     def _user(self, username: str, first: str, last: str, role: Role, team: Team | None) -> User:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "role": role, "team": team,
-                      "email": f"{username}@example.com"},
-        )  # fmt: skip
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "team": team,
+                "email": f"{username}@example.com",
+            },
+        )
         if created:
             user.password = self._password_hash
             user.save(update_fields=["password"])
@@ -114,8 +120,20 @@ class Command(BaseCommand):
         today = timezone.localdate()
         team_ids = sorted(users_by_team)
         demo = [generate_account(rng, i + 1, today=today) for i in range(count)]
-        fields = [*demo[0].values.keys(), "team_id", "owner_id", "attention", "is_expected_churn",
-                  "risk_band", "created_at", "updated_at"] if demo else []  # fmt: skip
+        fields = (
+            [
+                *demo[0].values.keys(),
+                "team_id",
+                "owner_id",
+                "attention",
+                "is_expected_churn",
+                "risk_band",
+                "created_at",
+                "updated_at",
+            ]
+            if demo
+            else []
+        )
         now = timezone.now()
 
         def account_rows():
@@ -123,8 +141,13 @@ class Command(BaseCommand):
                 team_id = team_ids[i % len(team_ids)]
                 owner = users_by_team[team_id][(i // len(team_ids)) % CSMS_PER_TEAM]
                 v = d.values
-                weight = attention(score=None, mrr=v["mrr"], renewal_on=v["renewal_date"],
-                                   is_active=v["status"] == "active", as_of=today)  # fmt: skip
+                weight = attention(
+                    score=None,
+                    mrr=v["mrr"],
+                    renewal_on=v["renewal_date"],
+                    is_active=v["status"] == "active",
+                    as_of=today,
+                )
                 yield [*v.values(), team_id, owner.pk, weight, False, "", now, now]
 
         if not demo:
@@ -134,9 +157,12 @@ class Command(BaseCommand):
         bulk_insert(
             Stakeholder,
             ["account_id", "name", "title", "email", "level", "is_key", "left_on"],
-            ([ids[d.external_id], name, "", "", level, key, left] for d in demo
-             for name, level, key, left in d.stakeholders),
-        )  # fmt: skip
+            (
+                [ids[d.external_id], name, "", "", level, key, left]
+                for d in demo
+                for name, level, key, left in d.stakeholders
+            ),
+        )
         bulk_insert(
             UsageSnapshot,
             ["account_id", "on", "active_users", "licensed_seats"],
@@ -156,9 +182,18 @@ class Command(BaseCommand):
         bulk_insert(
             Touchpoint,
             ["account_id", "kind", "happened_at", "summary", "created_at"],
-            ([ids[d.external_id], kind, datetime.combine(on, dtime(10), tzinfo=tz),
-              TOUCHPOINT_TEXT[kind], now] for d in demo for kind, on in d.touchpoints),
-        )  # fmt: skip
+            (
+                [
+                    ids[d.external_id],
+                    kind,
+                    datetime.combine(on, dtime(10), tzinfo=tz),
+                    TOUCHPOINT_TEXT[kind],
+                    now,
+                ]
+                for d in demo
+                for kind, on in d.touchpoints
+            ),
+        )
 
     def _score(self) -> None:
         """Score the new portfolio so the triage list opens with real risk figures."""

@@ -34,7 +34,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
-            raise CommandError("bench_rescore needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.")
+            raise CommandError(
+                "bench_rescore needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL."
+            )
         count = int(options["accounts"])  # type: ignore[call-overload]
         self._seed(count)
         total = Account.objects.filter(status=Status.ACTIVE).count()
@@ -69,8 +71,14 @@ class Command(BaseCommand):
         if existing == count:
             return
         self.stderr.write(f"Seeding {count:,} accounts (found {existing:,})…")
-        call_command("seed_demo", accounts=count, seed=1, reset=existing > 0, no_score=True,
-                     stdout=self.stderr)  # fmt: skip
+        call_command(
+            "seed_demo",
+            accounts=count,
+            seed=1,
+            reset=existing > 0,
+            no_score=True,
+            stdout=self.stderr,
+        )
 
     def _reset_scores(self) -> None:
         with connection.cursor() as cursor:
@@ -82,10 +90,23 @@ class Command(BaseCommand):
 
     def _start_worker(self, concurrency: int) -> subprocess.Popen:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "churnguard", "worker", "-c", str(concurrency),
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "churnguard",
+                "worker",
+                "-c",
+                str(concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "WARNING",
+            ],
             cwd=ROOT,
-        )  # fmt: skip
+        )
         time.sleep(4)  # let the pool fork before the clock starts
         return worker
 

@@ -35,7 +35,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{account.name} ({account.external_id}): {a.score} {a.band} "
-                          f"(model v{payload['model_version']}, as of {payload['as_of']})")  # fmt: skip
+        self.stdout.write(
+            f"{account.name} ({account.external_id}): {a.score} {a.band} "
+            f"(model v{payload['model_version']}, as of {payload['as_of']})"
+        )
         for c in a.contributions:
             self.stdout.write(f"  {c.points:+4d}  {c.reason}")
