@@ -45,8 +45,13 @@ class Command(BaseCommand):
         try:
             seconds = self._timed_run(int(options["timeout"]))  # type: ignore[call-overload]
         finally:
+            # The run's follow-up task (proposals, alerts, digests) may still be running: it is
+            # not part of the timing, and a warm shutdown waits for it.
             worker.terminate()
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=600)
+            except subprocess.TimeoutExpired:
+                worker.kill()
         sql_seconds = self._timed_sql_update()
         report = {
             "accounts": total,
