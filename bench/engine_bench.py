@@ -5,7 +5,8 @@
 Builds N varied synthetic accounts (deterministic for a seed), then times `assess` over all of
 them three times and reports the median CPU time. Each run starts from a freshly built model, so
 its memos start cold exactly as in a nightly run. Target: 50,000 accounts/s on one core (20 µs an
-account). No Django, no database. Exits 1 when the target is missed.
+account). No Django, no database. Exits 1 when the target is missed. On a shared machine even CPU
+time rises while other processes thrash the caches: compare figures taken on a quiet machine.
 """
 
 import argparse

@@ -1,9 +1,10 @@
 """assess(): every factor's contribution, summed onto the base score and banded."""
 
+from collections.abc import Sequence
 from datetime import date
 from operator import attrgetter
 
-from .assessment import Assessment, band_for, new_assessment
+from .assessment import Assessment, Contribution, band_for, new_assessment
 from .config import ModelConfig
 from .factors import (
     cash_stability,
@@ -29,6 +30,14 @@ def assess(facts: AccountFacts, model: ModelConfig, *, as_of: date) -> Assessmen
     Contributions come biggest drag first; ties by factor name. The score is the model's base
     score plus every contribution's points, clamped to 0..100.
     """
+    signals: Sequence[Contribution]
+    if facts.signals:
+        signals = [
+            signal_contribution(name, factor, table, facts, model, as_of)
+            for name, factor, table in model.compiled.custom
+        ]
+    else:
+        signals = unread_signals(model)
     # Built in factor-name order ("signal:..." sorts between "renewal_..." and "signing_..."),
     # so one stable sort on points gives the documented tie-break without a second key.
     contributions = [
@@ -38,15 +47,11 @@ def assess(facts: AccountFacts, model: ModelConfig, *, as_of: date) -> Assessmen
         kpi_attainment(facts, model, as_of),
         phase(facts, model, as_of),
         renewal_proximity(facts, model, as_of),
+        *signals,
+        signing_discount(facts, model, as_of),
+        stakeholder(facts, model, as_of),
+        usage_trend(facts, model, as_of),
     ]
-    if facts.signals:
-        for name, factor, table in model.compiled.custom:
-            contributions.append(signal_contribution(name, factor, table, facts, model, as_of))
-    else:
-        contributions.extend(unread_signals(model))
-    contributions.append(signing_discount(facts, model, as_of))
-    contributions.append(stakeholder(facts, model, as_of))
-    contributions.append(usage_trend(facts, model, as_of))
     contributions.sort(key=_POINTS, reverse=True)
     total = model.base_score + sum(map(_POINTS, contributions))
     score = 0 if total < 0 else 100 if total > 100 else total

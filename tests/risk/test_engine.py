@@ -437,24 +437,32 @@ def test_falling_adoption_adds_points_and_rising_adoption_removes_a_few(then, no
     assert f.usage_trend(facts, MODEL, AS_OF).points == points
 
 
-def test_usage_reason_names_both_readings():
+def test_usage_reason_gives_both_shares_and_the_days_between_them():
     facts = AccountFacts(usage=(seats(95, 80), seats(5, 55)))
     reason = f.usage_trend(facts, MODEL, AS_OF).reason
-    assert reason == "Active users fell from 80 % of seats on 9 Jun 2026 to 55 % on 7 Sep 2026, +10"
+    assert reason == "Active users fell from 80 % to 55 % of seats in 90 days, +10"
 
 
 def test_usage_compares_with_the_reading_about_a_window_earlier_in_any_order():
     usage = (seats(0, 50), seats(200, 10), seats(30, 40), seats(100, 80))
     c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
-    assert "from 80 % of seats on 4 Jun 2026 to 50 %" in c.reason
+    assert c.reason.startswith("Active users fell from 80 % to 50 % of seats in 100 days")
     assert f.usage_trend(AccountFacts(usage=usage[::-1]), MODEL, AS_OF) == c
 
 
 def test_usage_without_a_reading_a_window_earlier_uses_the_earliest_one():
     usage = (seats(0, 50), seats(30, 40), seats(60, 70))
-    assert (
-        "from 70 % of seats on 14 Jul 2026"
-        in f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF).reason
+    reason = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF).reason
+    assert reason.startswith("Active users fell from 70 % to 50 % of seats in 60 days")
+
+
+def test_usage_shares_are_whole_percentages_so_the_reason_adds_up():
+    # 79.6 % -> 80 %, 75.4 % -> 75 %: a fall of 5 points as shown, not 4.2.
+    facts = AccountFacts(usage=(seats(95, 199, 250), seats(5, 377, 500)))
+    c = f.usage_trend(facts, MODEL, AS_OF)
+    assert (c.points, c.reason) == (
+        3,
+        "Active users fell from 80 % to 75 % of seats in 90 days, +3",
     )
 
 
@@ -467,14 +475,15 @@ def test_usage_ignores_readings_after_as_of_and_without_seats():
     ("usage", "reason"),
     [
         ((), "No usage recorded"),
-        ((seats(5, 50),), "Only one usage reading (as of 7 Sep 2026): no trend yet"),
+        ((seats(5, 50),), "Usage recorded on one day only (7 Sep 2026): no trend yet"),
+        ((seats(5, 50), seats(5, 60)), "Usage recorded on one day only (7 Sep 2026): no trend yet"),
         (
             (seats(300, 50), seats(200, 20)),
             "Latest usage as of 24 Feb 2026 is older than 180 days: treated as missing",
         ),
         ((seats(-5, 50),), "No usage with licensed seats up to 12 Sep 2026"),
     ],
-    ids=["none", "one-point", "stale", "only-after-as-of"],
+    ids=["none", "one-point", "one-day", "stale", "only-after-as-of"],
 )
 def test_usage_trend_without_two_usable_readings_has_no_data(usage, reason):
     c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
@@ -507,7 +516,7 @@ def test_kpi_attainment_under_target_adds_points_over_target_removes_a_few(readi
 
 def test_single_kpi_reason():
     reason = f.kpi_attainment(AccountFacts(kpis=(kpi("100", "40"),)), MODEL, AS_OF).reason
-    assert reason == "Outcome KPI qualified_leads at 40 % of target (as of 2 Sep 2026), +12"
+    assert reason == "Outcome KPI qualified_leads at 40 % of target, +12"
 
 
 def test_several_kpis_average_and_name_the_weakest():

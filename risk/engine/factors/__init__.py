@@ -3,8 +3,9 @@
 A nightly run sees the same few thousand combinations of industry, country, renewal date,
 discount... over and over, so factors remember what they built in the model's memos (one per
 factor) and pieces of reasons in its parts cache. A Contribution is immutable, so one object is
-safely shared by many accounts. Every memo key holds every input the result depends on, and the
-tests compare remembered results with freshly built ones.
+safely shared by many accounts. Usage and KPI attainment are scored on the whole percentages
+their reasons show, so they too repeat. Every memo key holds every input the result depends on,
+and the tests compare remembered results with freshly built ones.
 """
 
 from .account import geography, industry, phase, renewal_proximity, signing_discount, stakeholder

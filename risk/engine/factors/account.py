@@ -108,12 +108,15 @@ def phase(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
         break_clause_on < as_of or name not in model.compiled.break_clause_phases
     ):
         break_clause_on = None  # passed, or irrelevant in this phase
+    if name == "deployment":
+        # Go-live and break clause dates make nearly every deployment unique: not worth a memo.
+        return _phase(model, as_of, name, entered_on, go_live_on, break_clause_on)
     # Only what can change the outcome goes in the key, so maturation and growth accounts share.
     memo = model.compiled.memos["phase"]
-    key = (name, entered_on, go_live_on, break_clause_on, as_of)
+    key = (name, entered_on, break_clause_on, as_of)
     found = memo.get(key)
     if found is None:
-        found = _phase(model, as_of, name, entered_on, go_live_on, break_clause_on)
+        found = _phase(model, as_of, name, entered_on, None, break_clause_on)
         found = remember(memo, key, found)
     return found
 
@@ -126,8 +129,8 @@ def _phase(
     go_live_on: date | None,
     break_clause_on: date | None,
 ) -> Contribution:
-    # Deployment and defense combine several dates, so whole contributions rarely repeat; their
-    # pieces do, and are remembered one by one.
+    # Deployments combine several dates, so whole contributions rarely repeat; the phase and
+    # break-clause pieces do, and are remembered.
     cache = model.compiled.parts
     key: Hashable = ("phase", name, entered_on)
     base = cache.get(key)
@@ -140,12 +143,7 @@ def _phase(
         base = remember(cache, key, reason_part(text, points))
     parts = [base]
     if name == "deployment":
-        key = ("deployment", entered_on, go_live_on, as_of)
-        lateness = cache.get(key)
-        if lateness is None:
-            lateness = _deployment_lateness(model, as_of, entered_on, go_live_on)
-            lateness = remember(cache, key, lateness)
-        parts.append(lateness)
+        parts.append(_deployment_lateness(model, as_of, entered_on, go_live_on))
     elif name == "defense" and entered_on is not None:
         days = (as_of - entered_on).days
         points = model.compiled.defense_duration.points_for_float(days)

@@ -1,6 +1,6 @@
 """Whether the account uses what it bought and reaches the outcomes it bought it for."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from datetime import date
 from operator import attrgetter
 
@@ -8,10 +8,11 @@ from ..assessment import Contribution, new_contribution
 from ..config import ModelConfig
 from ..facts import AccountFacts, KpiReading
 from ..text import format_date
-from .common import join_parts, missing, reason_part, scored
+from .common import join_parts, missing, reason_part, remember, scored
 
 _NO_USAGE = new_contribution("usage_trend", 0, "No usage recorded", False)
 _NO_KPIS = new_contribution("kpi_attainment", 0, "No outcome KPIs recorded", False)
+_DAY_THEN_NUMBERS = attrgetter("on", "active_users", "licensed_seats")
 
 
 def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
@@ -47,26 +48,35 @@ def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contrib
     if reference.on == latest_on:
         text = f"Usage recorded on one day only ({format_date(latest_on)}): no trend yet"
         return missing("usage_trend", text)
-    then = 100 * reference.active_users / reference.licensed_seats
-    now = 100 * latest.active_users / latest.licensed_seats
+    # Whole percentages (rounded half up, in integers), so the reason's arithmetic is the one
+    # that scored: "from 80 % to 55 %" is a fall of 25.
+    seats = reference.licensed_seats
+    then = (200 * reference.active_users + seats) // (2 * seats)
+    seats = latest.licensed_seats
+    now = (200 * latest.active_users + seats) // (2 * seats)
+    days = (latest_on - reference.on).days
+    # The reason shows only these three numbers, so accounts that share them share one result.
+    memo = compiled.memos["usage_trend"]
+    key = (then, now, days)
+    found = memo.get(key)
+    if found is None:
+        found = remember(memo, key, _usage_contribution(model, then, now, days))
+    return found
+
+
+def _usage_contribution(model: ModelConfig, then: int, now: int, days: int) -> Contribution:
+    compiled = model.compiled
     change = now - then
     points = compiled.usage_fall.points_for_float(change)
     points += compiled.usage_rise.points_for_float(change)
-    moved = "fell" if change < -0.5 else "rose" if change > 0.5 else "held"
-    # int(x + 0.5) rounds a non-negative share for display without a costly format spec.
-    text = (
-        f"Active users {moved} from {int(then + 0.5)} % of seats on {format_date(reference.on)}"
-        f" to {int(now + 0.5)} % on {format_date(latest_on)}"
-    )
+    moved = "fell" if change < 0 else "rose" if change > 0 else "held"
+    text = f"Active users {moved} from {then} % to {now} % of seats in {days} days"
     low_points = compiled.low_adoption.points_for_float(now)
     if low_points:
         points, text = join_parts(
             [reason_part(text, points), reason_part("low adoption", low_points)]
         )
     return scored(model, "usage_trend", points, text)
-
-
-_DAY_THEN_NUMBERS = attrgetter("on", "active_users", "licensed_seats")
 
 
 def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
@@ -93,24 +103,35 @@ def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
         text = f"Outcome KPI readings (latest {newest}) are older than {max_age} days"
         return missing("kpi_attainment", f"{text}: treated as missing")
     cap = float(model.kpi_attainment_cap_pct)
+    # Scored on the whole percentages the reason shows, so accounts showing the same numbers
+    # share one result.
+    memo = model.compiled.memos["kpi_attainment"]
     if len(fresh) == 1:
         reading = fresh[0]
-        average = attainment_pct(reading, cap)
+        pct = int(attainment_pct(reading, cap) + 0.5)
+        key: Hashable = (reading.name, pct)
+        found = memo.get(key)
+        if found is None:
+            text = f"Outcome KPI {reading.name} at {pct} % of target"
+            found = remember(memo, key, _kpi_scored(model, pct, text))
+        return found
+    ranked = sorted([(attainment_pct(r, cap), r.name) for r in fresh])
+    pct = int(sum([a for a, _ in ranked]) / len(ranked) + 0.5)
+    weakest = int(ranked[0][0] + 0.5)
+    key = (len(ranked), pct, ranked[0][1], weakest)
+    found = memo.get(key)
+    if found is None:
         text = (
-            f"Outcome KPI {reading.name} at {int(average + 0.5)} % of target"
-            f" (as of {format_date(reading.as_of)})"
+            f"{len(ranked)} outcome KPIs at {pct} % of target on average"
+            f" (weakest: {ranked[0][1]} at {weakest} %)"
         )
-    else:
-        ranked = sorted([(attainment_pct(r, cap), r.name) for r in fresh])
-        average = sum([a for a, _ in ranked]) / len(ranked)
-        weakest, weakest_name = ranked[0]
-        text = (
-            f"{len(ranked)} outcome KPIs at {int(average + 0.5)} % of target on average"
-            f" (weakest: {weakest_name} at {int(weakest + 0.5)} %)"
-        )
+        found = remember(memo, key, _kpi_scored(model, pct, text))
+    return found
+
+
+def _kpi_scored(model: ModelConfig, pct: int, text: str) -> Contribution:
     compiled = model.compiled
-    points = compiled.kpi_shortfall.points_for_float(average)
-    points += compiled.kpi_over.points_for_float(average)
+    points = compiled.kpi_shortfall.points_for_float(pct) + compiled.kpi_over.points_for_float(pct)
     return scored(model, "kpi_attainment", points, text)
 
 

@@ -40,22 +40,24 @@ def cash_stability(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
         if why:
             text = f"Cash facts as of {format_date(dated_on)} are {why}: treated as missing"
             return missing("cash_stability", text)
-    candidates = (
-        None if runway is None else cached_part(model, "runway", runway, _runway_part),
-        None if stage is None else cached_part(model, "stage", stage, _stage_part),
-        None
-        if burn is None or stage in model.compiled.self_funded_stages
-        else cached_part(model, "burn", burn, _burn_part),
-        None if late is None else cached_part(model, "late", late, _late_part),
-    )
-    parts = [part for part in candidates if part is not None]
+    # Mostly hits: look each piece up here, and only call cached_part to build a missing one.
+    cache = model.compiled.parts
+    parts: list[Part] = []
+    if runway is not None:
+        parts.append(
+            cache.get(("runway", runway)) or cached_part(model, "runway", runway, _runway_part)
+        )
+    if stage is not None and stage in model.funding_stage_points:
+        parts.append(cache.get(("stage", stage)) or cached_part(model, "stage", stage, _stage_part))
+    if burn is not None and stage not in model.compiled.self_funded_stages:
+        parts.append(cache.get(("burn", burn)) or cached_part(model, "burn", burn, _burn_part))
+    if late is not None:
+        parts.append(cache.get(("late", late)) or cached_part(model, "late", late, _late_part))
     if not parts:
         return missing("cash_stability", f"Funding stage {stage!r} is not in the risk model")
     segment = facts.segment
-    if segment is not None:
-        nudge = cached_part(model, "segment", segment, _segment_part)
-        if nudge is not None:
-            parts.append(nudge)
+    if segment is not None and segment in model.segment_cash_points:
+        parts.append(cached_part(model, "segment", segment, _segment_part))
     points, text = join_parts(parts)
     when = f"as of {format_date(dated_on)}" if dated_on is not None else "undated"
     return scored(model, "cash_stability", points, f"Cash ({when}): {text}")
@@ -66,9 +68,8 @@ def _runway_part(model: ModelConfig, months: Decimal) -> Part:
     return reason_part(text, model.compiled.runway.points_for(months))
 
 
-def _stage_part(model: ModelConfig, stage: str) -> Part | None:
-    points = model.funding_stage_points.get(stage)
-    return None if points is None else reason_part(_STAGE_LABELS.get(stage, stage), points)
+def _stage_part(model: ModelConfig, stage: str) -> Part:
+    return reason_part(_STAGE_LABELS.get(stage, stage), model.funding_stage_points[stage])
 
 
 def _burn_part(model: ModelConfig, burn: Decimal) -> Part:
@@ -81,9 +82,8 @@ def _late_part(model: ModelConfig, late: int) -> Part:
     )
 
 
-def _segment_part(model: ModelConfig, segment: str) -> Part | None:
-    points = model.segment_cash_points.get(segment)
-    return None if points is None else reason_part(_SEGMENT_LABELS.get(segment, segment), points)
+def _segment_part(model: ModelConfig, segment: str) -> Part:
+    return reason_part(_SEGMENT_LABELS.get(segment, segment), model.segment_cash_points[segment])
 
 
 def _runway_words(months: Decimal) -> str:

@@ -34,10 +34,12 @@ def scored(model: ModelConfig, factor: str, raw: int, text: str) -> Contribution
     """Apply the factor's weight (rounded half up) and end the reason with the points that count."""
     weight = model.compiled.weights[factor]
     if weight == 1.0:
-        return new_contribution(factor, raw, f"{text}, {SIGNED.get(raw) or signed(raw)}", True)
+        reason = f"{text}, {SIGNED.get(raw) or signed(raw)}"
+        return new_contribution(factor, raw, reason, True)
     points = floor(raw * weight + 0.5)
-    arithmetic = f"{signed(raw)} × {weight:g} = {signed(points)}"
-    return new_contribution(factor, points, f"{text}, {arithmetic}", True)
+    return new_contribution(
+        factor, points, f"{text}, {signed(raw)} × {weight:g} = {signed(points)}", True
+    )
 
 
 def missing(factor: str, reason: str) -> Contribution:
@@ -58,18 +60,19 @@ def join_parts(parts: list[Part]) -> tuple[int, str]:
     """Total points and one line of text; parts show their own points only when there are two+."""
     if len(parts) == 1:
         return parts[0][2], parts[0][0]
+    if len(parts) == 2:  # the usual case, without building two lists
+        first, second = parts
+        return first[2] + second[2], f"{first[1]}; {second[1]}"
     return sum([part[2] for part in parts]), "; ".join([part[1] for part in parts])
 
 
 def cached_part[T: Hashable](
-    model: ModelConfig, kind: str, value: T, build: Callable[[ModelConfig, T], Part | None]
-) -> Part | None:
-    """A piece of reason from the parts cache, built on first use; None for an unknown code."""
+    model: ModelConfig, kind: str, value: T, build: Callable[[ModelConfig, T], Part]
+) -> Part:
+    """A piece of reason from the parts cache, built on first use."""
     cache = model.compiled.parts
     key = (kind, value)
     part = cache.get(key)
     if part is None:
-        part = build(model, value)
-        if part is not None:
-            remember(cache, key, part)
+        part = remember(cache, key, build(model, value))
     return part
