@@ -208,7 +208,8 @@ def generate_account(rng: random.Random, index: int, *, today: date) -> DemoAcco
     contract_start = today - timedelta(days=rng.randint(30, 365 * 4))
     years = max(1, (today - contract_start).days // 365 + 1)
     renewal = contract_start + timedelta(days=365 * years)
-    discount = Decimal(rng.choice((0, 0, 0, 5, 10, 10, 15, 20, 25, 30, 40)))
+    # Most deals sign at list price; a minority got a large discount (the brief's churn driver).
+    discount = Decimal(rng.choices((0, 5, 10, 15, 20, 30, 40), weights=(55, 12, 12, 8, 7, 4, 2))[0])
     # The brief's real case: discounts at signing and crisis exposure explain churn.
     churn_odds = 0.04 + (0.08 if exposed else 0) + float(discount) / 250
     churned = rng.random() < churn_odds
@@ -221,7 +222,7 @@ def generate_account(rng: random.Random, index: int, *, today: date) -> DemoAcco
             round(
                 rng.uniform(2, 10)
                 if funding in ("seed", "series_a") and exposed
-                else rng.uniform(4, 36),
+                else rng.uniform(8, 48),
                 1,
             )
         )
@@ -245,7 +246,9 @@ def generate_account(rng: random.Random, index: int, *, today: date) -> DemoAcco
         "funding_stage": funding if has_cash_facts else "",
         "cash_runway_months": runway if has_cash_facts else None,
         "monthly_burn": (mrr * rng.randint(20, 200)) if has_cash_facts else None,
-        "late_payments": rng.choice((0, 0, 0, 0, 1, 1, 2, 3, 5)) if has_cash_facts else None,
+        "late_payments": rng.choices((0, 1, 2, 3, 5), weights=(72, 14, 7, 4, 3))[0]
+        if has_cash_facts
+        else None,
         "cash_facts_as_of": today - timedelta(days=rng.randint(1, 240)) if has_cash_facts else None,
         "status": "churned" if churned else "active",
         "churned_on": None,
@@ -271,7 +274,7 @@ def _add_people_and_signals(
         account.stakeholders.append((name, level, is_key, left_on))
     seats = rng.choice((5, 10, 20, 50, 100, 250))
     start_rate = rng.uniform(0.3, 0.95)
-    drift = rng.uniform(-0.35, 0.15) if exposed else rng.uniform(-0.15, 0.2)
+    drift = rng.uniform(-0.3, 0.15) if exposed else rng.uniform(-0.1, 0.2)
     for days_ago, rate in ((90, start_rate), (0, min(1.0, max(0.0, start_rate + drift)))):
         account.usage.append((today - timedelta(days=days_ago), round(seats * rate), seats))
     if rng.random() < 0.5:
@@ -282,7 +285,7 @@ def _add_people_and_signals(
         as_of = today - timedelta(days=rng.randint(1, 60))
         account.kpis.append((name, unit, target, actual.quantize(Decimal("0.01")), higher, as_of))
     if rng.random() < 0.4:
-        csat = Decimal(str(round(rng.uniform(2.2, 5.0) - (0.6 if exposed else 0), 1)))
+        csat = Decimal(str(round(rng.uniform(3.0, 5.0) - (0.6 if exposed else 0), 1)))
         account.signals.append(
             ("csat", max(csat, Decimal(1)), today - timedelta(days=rng.randint(1, 90)))
         )
