@@ -115,8 +115,14 @@ class Account(models.Model):
         blank=True,
         related_name="owned_accounts",
     )
+    # Indexed through account_team_attention_idx (team first): a separate FK index would only
+    # cost every nightly UPDATE another index write.
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="accounts"
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        db_index=False,
     )
 
     # Cash stability: how long the account can survive. Dated, so stale facts count as missing.
@@ -155,6 +161,7 @@ class Account(models.Model):
     risk_score = models.PositiveSmallIntegerField(_("risk score"), null=True, blank=True)
     risk_band = models.CharField(_("risk band"), max_length=8, choices=Band, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    # No index: models are never deleted (PROTECT), and every rescoring rewrites this column.
     risk_model = models.ForeignKey(
         "risk.RiskModel",
         verbose_name=_("risk model"),
@@ -162,6 +169,7 @@ class Account(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     # "Needs attention": risk x MRR at stake x renewal proximity, refreshed whenever the account
     # is scored, so the default triage order is an index scan.
@@ -177,7 +185,6 @@ class Account(models.Model):
             models.Index(F("attention").desc(), "id", name="account_attention_idx"),
             models.Index("team", F("attention").desc(), "id", name="account_team_attention_idx"),
             models.Index("renewal_date", name="account_renewal_idx"),
-            models.Index(F("mrr").desc(), name="account_mrr_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(mrr__gte=0), name="account_mrr_non_negative"),
