@@ -1,6 +1,6 @@
 """Display values for the risk panel: factor bars and the score trend as an SVG polyline."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from risk.queries import (
     open_expected_churn,
     score_history,
 )
+from risk.reason_i18n import localize_reason
 
 FACTOR_LABELS = {
     "industry": _("Industry"),
@@ -55,7 +56,7 @@ def factor_bars(assessment: engine.Assessment) -> list[FactorBar]:
             c.factor,
             factor_label(c.factor),
             c.points,
-            c.reason,
+            localize_reason(c.reason),
             c.has_data,
             round(100 * abs(c.points) / largest),
             c.points < 0,
@@ -117,6 +118,15 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
     history = score_history(account)
     return {
         "explanation": explanation,
+        # The engine explains in English; the reader's language is applied here.
+        "changes": [
+            replace(
+                change,
+                reason=localize_reason(change.reason),
+                previous_reason=localize_reason(change.previous_reason),
+            )
+            for change in explanation.changes[:4]
+        ],
         "band_label": Band(explanation.assessment.band).label,
         "bars": factor_bars(explanation.assessment),
         "trend": trend_chart(

@@ -112,3 +112,14 @@ def test_outsider_cannot_override_or_what_if(outsider, account):
     assert (
         client.post(reverse("accounts:override-create", args=[account.pk]), {}).status_code == 404
     )
+
+
+def test_reasons_are_shown_in_french_on_a_french_page(csm_client, account):
+    rescore_account(account=account)
+    response = csm_client.get(
+        reverse("accounts:detail", args=[account.pk]), headers={"Accept-Language": "fr"}
+    )
+    reasons = [bar.reason for bar in response.context["bars"]]
+    industry = next(b.reason for b in response.context["bars"] if b.factor == "industry")
+    assert industry.startswith("Voyage")
+    assert not any("industry" in reason or "Renewal" in reason for reason in reasons)
