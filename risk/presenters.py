@@ -48,13 +48,17 @@ class FactorBar:
     is_protective: bool
 
 
-def factor_bars(assessment: engine.Assessment) -> list[FactorBar]:
-    """Biggest drag first (the engine's order); bar widths relative to the largest factor."""
+def factor_bars(
+    assessment: engine.Assessment, custom_labels: dict[str, str] | None = None
+) -> list[FactorBar]:
+    """Biggest drag first (the engine's order); bar widths relative to the largest factor.
+    `custom_labels` names the admin's custom factors ("signal:csat" -> "CSAT (1-5)")."""
+    custom_labels = custom_labels or {}
     largest = max((abs(c.points) for c in assessment.contributions), default=0) or 1
     return [
         FactorBar(
             c.factor,
-            factor_label(c.factor),
+            custom_labels.get(c.factor) or factor_label(c.factor),
             c.points,
             localize_reason(c.reason),
             c.has_data,
@@ -89,7 +93,9 @@ def trend_chart(
     if len(series) < 2:
         return None
     first, last = series[0][0], series[-1][0]
-    span = max((last - first).days, 1)
+    if first == last:
+        return None  # all scores on one day: a line needs at least two days
+    span = (last - first).days
 
     def y(score: int) -> float:
         return round(height - 4 - (height - 8) * score / 100, 1)
@@ -128,7 +134,9 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
             for change in explanation.changes[:4]
         ],
         "band_label": Band(explanation.assessment.band).label,
-        "bars": factor_bars(explanation.assessment),
+        "bars": factor_bars(
+            explanation.assessment, {f.factor: f.label for f in config.custom_factors}
+        ),
         "trend": trend_chart(
             history, bands=config.bands, current=explanation.assessment.score, today=today
         ),
