@@ -6,7 +6,7 @@ from datetime import time as dtime
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert
@@ -72,6 +72,7 @@ class Command(BaseCommand):
             users_by_team = self._users()
             self._accounts(count, int(options["seed"]), users_by_team)  # type: ignore[call-overload]
             bump_portfolio_version()
+        self._analyze()
         if not options["no_score"]:
             self._score()
         elapsed = time.perf_counter() - started
@@ -194,6 +195,14 @@ class Command(BaseCommand):
                 for kind, on in d.touchpoints
             ),
         )
+
+    def _analyze(self) -> None:
+        """Fresh statistics: without them the planner sorts a whole team for the triage list
+        instead of walking the attention index (autovacuum may be off or not yet run)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for model in (Account, Stakeholder, UsageSnapshot, OutcomeKpi, SignalReading):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _score(self) -> None:
         """Score the new portfolio so the triage list opens with real risk figures."""
