@@ -31,6 +31,16 @@ def _no_fragment_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    # A request in French leaves French active in the thread; each test starts in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Cached counts and sessions must not leak from one test to the next.
     cache.clear()

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.cache import bump_portfolio_version
 from accounts.models import Account, Status
@@ -115,12 +116,14 @@ def _dismissals_holding(ids: list[int], *, today: date) -> dict[int, dict[str, o
 
 def _lock_for_decision(proposal: ExpectedChurn, user: User, *, expected: str) -> ExpectedChurn:
     if not is_manager(user):
-        raise DecisionError("Only a manager or an admin decides on expected churn.")
+        raise DecisionError(_("Only a manager or an admin decides on expected churn."))
     if not visible_accounts(user).filter(pk=proposal.account_id).exists():
-        raise DecisionError("This account is not in your teams.")
+        raise DecisionError(_("This account is not in your teams."))
     locked = ExpectedChurn.objects.select_for_update().select_related("account").get(pk=proposal.pk)
     if locked.status != expected:
-        raise DecisionError(f"This proposal is already {locked.get_status_display().lower()}.")
+        raise DecisionError(
+            _("This proposal is already %(status)s.") % {"status": locked.get_status_display()}
+        )
     return locked
 
 
@@ -145,12 +148,12 @@ def dismiss(*, proposal: ExpectedChurn, manager: User, reason: str, today: date)
 def request_lift(*, proposal: ExpectedChurn, user: User, reason: str) -> ExpectedChurn:
     """A CSM asks managers to lift a confirmed flag (the account turned around)."""
     if not visible_accounts(user).filter(pk=proposal.account_id).exists():
-        raise DecisionError("This account is not in your teams.")
+        raise DecisionError(_("This account is not in your teams."))
     locked = ExpectedChurn.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != ExpectedChurnStatus.CONFIRMED:
-        raise DecisionError("Only a confirmed expected churn can be lifted.")
+        raise DecisionError(_("Only a confirmed expected churn can be lifted."))
     if not reason.strip():
-        raise DecisionError("Say why the flag should be lifted.")
+        raise DecisionError(_("Say why the flag should be lifted."))
     locked.lift_requested_by = user
     locked.lift_requested_at = timezone.now()
     locked.lift_reason = reason.strip()
@@ -169,7 +172,7 @@ def lift(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedChur
 
 def _decide(proposal: ExpectedChurn, manager: User, reason: str, status: str, extra=()) -> None:
     if not reason.strip():
-        raise DecisionError("A reason is required: the decision is shared with the team.")
+        raise DecisionError(_("A reason is required: the decision is shared with the team."))
     proposal.status = status
     proposal.decided_by = manager
     proposal.decided_at = timezone.now()

@@ -140,7 +140,7 @@ def test_deciding_twice_is_refused(risky_account, manager, admin_user):
     churn.raise_proposals(today=timezone.localdate())
     proposal = ExpectedChurn.objects.get()
     churn.confirm(proposal=proposal, manager=manager, reason="yes")
-    with pytest.raises(churn.DecisionError, match="already confirmed"):
+    with pytest.raises(churn.DecisionError, match="already Confirmed"):
         churn.dismiss(
             proposal=proposal, manager=admin_user, reason="no", today=timezone.localdate()
         )
