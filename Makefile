@@ -16,9 +16,7 @@ install: .venv/.synced
 	@touch $@
 
 run: install
-	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) seed_demo --if-empty --accounts $(DEMO_ACCOUNTS)
-	@$(MANAGE) demo_logins
+	$(MANAGE) prepare_demo --accounts $(DEMO_ACCOUNTS)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install

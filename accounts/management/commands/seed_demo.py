@@ -62,6 +62,7 @@ class Command(BaseCommand):
         if Account.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo portfolio already present: nothing to do.")
+                call_command("demo_logins", stdout=self.stdout)
                 return
             if not options["reset"]:
                 raise CommandError("Accounts already exist: pass --reset to replace them.")
