@@ -111,6 +111,8 @@ class Command(BaseCommand):
                 "WARNING",
             ],
             cwd=ROOT,
+            # Keep the worker's banner out of the report (--json must print JSON only).
+            stdout=subprocess.DEVNULL,
         )
         time.sleep(4)  # let the pool fork before the clock starts
         return worker
