@@ -25,7 +25,7 @@ test: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy risk/engine.py playbooks/levers
+	.venv/bin/mypy risk/engine playbooks/levers
 
 worker: install
 	.venv/bin/celery -A churnguard worker --loglevel=INFO
