@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from churnguard.db import copy_from_stdin
+
 # bulk_create batches: big enough to amortise round trips, small enough for SQLite's
 # 999-variable limit on old builds to never bite (rows have at most ~30 columns).
 BATCH_SIZE = 2000
@@ -35,7 +37,7 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: Iterable[Seque
     json_fields = [
         i for i, f in enumerate(fields) if isinstance(meta.get_field(f), models.JSONField)
     ]
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    with copy_from_stdin(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             if json_fields:
                 row = list(row)

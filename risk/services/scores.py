@@ -2,15 +2,18 @@
 
 A chunk of accounts is scored in one transaction: the current score on each account is
 overwritten with a set-based UPDATE, and a history row is added only where the score or the band
-changed. Re-running a chunk is harmless: the second pass finds nothing changed, and the
-(account, run) unique constraint refuses a duplicate history row.
+changed. Re-running a chunk is harmless: the second pass finds nothing changed. A run's chunk
+commits with its "done" mark (risk.services.runs), and the (run, account) unique constraint is the
+last guard: a duplicate history row would fail the chunk loudly, never be written twice.
 """
 
-import json
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from json.encoder import encode_basestring as _json_string  # ensure_ascii=False
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -18,14 +21,20 @@ from django.utils import timezone
 
 from accounts.cache import bump_portfolio_version
 from accounts.models import Account, Status
+from churnguard.db import copy_from_stdin
 from risk import engine
 from risk.attention import attention
-from risk.facts import ACCOUNT_FIELDS, fetch, load_facts
+from risk.facts import AccountRow, account_rows, load_facts
 from risk.models import RescoreRun, RiskModel, Score
 from risk.queries import model_config, published_model
 
 logger = logging.getLogger(__name__)
-CURRENT_FIELDS = ("risk_score", "risk_band", "status")
+
+
+_COPY_HISTORY = (
+    "COPY risk_score (account_id, risk_model_id, score, band, previous_band, contributions_json,"
+    " computed_at, run_id) FROM STDIN"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +45,15 @@ class ChunkResult:
 
 
 def contributions_json(assessment: engine.Assessment) -> str:
-    """The compact history form; a factor without data (0 points) is left out."""
-    return json.dumps(
-        [
-            [c.factor, c.points, c.reason]
-            for c in assessment.contributions
-            if c.has_data or c.points
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """The compact history form, [[factor, points, reason], ...]; a factor without data (0 points)
+    is left out. Written by hand with json's own string escaper: the same text json.dumps gives
+    (tested), for a third of its cost, which counts a million times a night."""
+    fragments = [
+        f"[{_json_string(c.factor)},{c.points},{_json_string(c.reason)}]"
+        for c in assessment.contributions
+        if c.has_data or c.points
+    ]
+    return f"[{','.join(fragments)}]"
 
 
 def score_accounts(
@@ -64,24 +72,37 @@ def score_accounts(
     as_of = as_of or timezone.localdate()
     config = model_config(risk_model)
     selection = accounts if isinstance(accounts, Q) else Q(pk__in=list(accounts))
-    names = (*ACCOUNT_FIELDS, *CURRENT_FIELDS)
-    selected = Account.objects.filter(selection, status=Status.ACTIVE).order_by("pk")
-    rows = [dict(zip(names, values, strict=True)) for values in fetch(selected.values_list(*names))]
-    facts = load_facts(rows, as_of=as_of, model=config)
-    results: list[tuple[dict[str, object], engine.Assessment]] = []
-    failed = 0
-    for row in rows:
-        try:
-            results.append((row, engine.assess(facts[row["id"]], config, as_of=as_of)))
-        except Exception:  # one bad account must not sink the whole chunk
-            failed += 1
-            logger.exception("Could not score account %s", row["id"])
-    now = timezone.now()
-    with transaction.atomic():
-        _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
-        bump_portfolio_version()
-        changed = _write_history(results, risk_model=risk_model, computed_at=now, run=run)
+    with _cyclic_gc_paused():
+        rows = account_rows(Account.objects.filter(selection, status=Status.ACTIVE).order_by("pk"))
+        facts = load_facts(rows, as_of=as_of, model=config)
+        results: list[tuple[AccountRow, engine.Assessment]] = []
+        failed = 0
+        for row in rows:
+            try:
+                results.append((row, engine.assess(facts[row.id], config, as_of=as_of)))
+            except Exception:  # one bad account must not sink the whole chunk
+                failed += 1
+                logger.exception("Could not score account %s", row.id)
+        now = timezone.now()
+        with transaction.atomic():
+            _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
+            bump_portfolio_version()
+            changed = _write_history(results, risk_model=risk_model, computed_at=now, run=run)
     return ChunkResult(done=len(results), changed=changed, failed=failed)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Scoring a chunk allocates a few hundred thousand small objects, none of them in a cycle:
+    reference counting frees them all, yet each allocation burst woke the cyclic collector to walk
+    the whole heap, which cost a third of the chunk's CPU. It runs again once the chunk is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def rescore_account(*, account: Account, as_of: date | None = None) -> None:
@@ -95,7 +116,7 @@ def rescore_account(*, account: Account, as_of: date | None = None) -> None:
 
 
 def _write_current(
-    results: list[tuple[dict[str, object], engine.Assessment]],
+    results: list[tuple[AccountRow, engine.Assessment]],
     *,
     risk_model: RiskModel,
     scored_at: datetime,
@@ -105,14 +126,14 @@ def _write_current(
         return
     ids, scores, bands, weights = [], [], [], []
     for row, assessment in results:
-        ids.append(row["id"])
+        ids.append(row.id)
         scores.append(assessment.score)
         bands.append(assessment.band)
         weights.append(
             attention(
                 score=assessment.score,
-                mrr=row["mrr"],
-                renewal_on=row["renewal_date"],  # type: ignore[arg-type]
+                mrr=row.mrr,
+                renewal_on=row.renewal_date,
                 is_active=True,
                 as_of=as_of,
             )
@@ -127,7 +148,7 @@ def _write_current(
             )
             # Emptied here too: two chunks scored in one transaction must not see each other.
             cursor.execute("TRUNCATE new_scores")
-            with cursor.copy("COPY new_scores FROM STDIN") as copy:
+            with copy_from_stdin("COPY new_scores FROM STDIN") as copy:
                 for values in zip(ids, scores, bands, weights, strict=True):
                     copy.write_row(values)
             cursor.execute(
@@ -160,41 +181,28 @@ def _write_current(
 
 
 def _write_history(
-    results: list[tuple[dict[str, object], engine.Assessment]],
+    results: list[tuple[AccountRow, engine.Assessment]],
     *,
     risk_model: RiskModel,
     computed_at: datetime,
     run: RescoreRun | None,
 ) -> int:
     changed = [
-        (row["id"], row["risk_band"], a)
+        (row.id, row.risk_band, a)
         for row, a in results
-        if row["risk_score"] != a.score or row["risk_band"] != a.band
+        if row.risk_score != a.score or row.risk_band != a.band
     ]
     if not changed:
         return 0
     if connection.vendor == "postgresql":
-        # COPY (no client-side quoting of large text arrays), then one INSERT ... SELECT that
-        # skips rows a previous attempt of this chunk already wrote.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS new_history (account_id bigint, score smallint, "
-                "band text, previous_band text, contributions text) ON COMMIT DELETE ROWS"
-            )
-            cursor.execute("TRUNCATE new_history")
-            with cursor.copy("COPY new_history FROM STDIN") as copy:
-                for pk, previous, a in changed:
-                    copy.write_row((pk, a.score, a.band, previous or "", contributions_json(a)))
-            cursor.execute(
-                """
-                INSERT INTO risk_score (account_id, risk_model_id, score, band, previous_band,
-                                        contributions_json, computed_at, run_id)
-                SELECT account_id, %s, score, band, previous_band, contributions, %s, %s
-                FROM new_history
-                ON CONFLICT (run_id, account_id) DO NOTHING
-                """,
-                [risk_model.pk, computed_at, run.pk if run else None],
-            )
+        # COPY straight into the table: a third cheaper than through a temp table. The values
+        # shared by every row are dumped once (a datetime per row cost as much as the rest).
+        model_id, at, run_id = risk_model.pk, computed_at.isoformat(), run.pk if run else None
+        with copy_from_stdin(_COPY_HISTORY) as copy:
+            write_row = copy.write_row
+            for pk, previous, a in changed:
+                explanation = contributions_json(a)
+                write_row((pk, model_id, a.score, a.band, previous or "", explanation, at, run_id))
     else:
         Score.objects.bulk_create(
             [
@@ -210,7 +218,6 @@ def _write_history(
                 )
                 for pk, previous, a in changed
             ],
-            ignore_conflicts=True,
             batch_size=500,
         )
     return len(changed)
