@@ -2,14 +2,27 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "churnguard.settings")
 
 app = Celery("churnguard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def drop_unusable_connections(sender: Task | None = None, **kwargs: object) -> None:
+    """What Django does before each request: close a connection that broke or outlived
+    CONN_MAX_AGE, so a task retried after a lost database gets a fresh one. Never inside an eager
+    task: it runs in its caller's transaction."""
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @app.on_after_finalize.connect

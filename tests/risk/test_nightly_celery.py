@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -100,3 +101,24 @@ def test_killed_worker_then_resume_equals_an_uninterrupted_run(portfolio):
     Account.objects.update(risk_score=None, risk_band="", scored_at=None, risk_model=None)
     start_rescore_run(trigger="command", synchronous=True, as_of=run.as_of)
     assert end_state() == resumed
+
+
+def test_a_database_connection_lost_between_runs_is_replaced_and_the_run_completes(portfolio):
+    """Workers keep their database connection from task to task (CELERY_DB_REUSE_MAX). One that
+    the server dropped must fail its task once, be closed, and the retry must get a fresh one."""
+    with real_celery(concurrency=1) as pool:
+        first = wait_for_run(start_rescore_run(trigger="nightly", chunk_size=120))
+        assert first.status == RunStatus.SUCCEEDED
+        with connection.cursor() as cursor:  # what a database restart does to the worker
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchall(), "the worker held no connection to drop"
+        Account.objects.update(late_payments=9)  # so the second run changes every score
+        second = wait_for_run(start_rescore_run(trigger="nightly", chunk_size=120), timeout=120)
+        log = "".join(pool.workers[0].lines)
+    assert second.status == RunStatus.SUCCEEDED
+    assert (second.accounts_done, second.accounts_changed) == (240, 240)
+    assert "OperationalError" in log and "Retry in" in log  # the fault did happen, once
+    assert log.count("Retry in") == 1
