@@ -31,6 +31,7 @@ TRIAGE_FIELDS = (
     "currency",
     "renewal_date",
     "is_expected_churn",
+    "override_band",  # annotated by triage_accounts()
     "owner__first_name",
     "owner__last_name",
     "owner__username",
@@ -54,6 +55,8 @@ class TriageRow:
     renewal_soon: bool
     owner: str
     is_expected_churn: bool
+    override_band: str  # "" when no override counts today
+    override_label: str
 
 
 def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]:
@@ -88,6 +91,8 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
                 renewal_soon=0 <= (renewal - today).days <= 90,
                 owner=owner,
                 is_expected_churn=v["is_expected_churn"],
+                override_band=v["override_band"] or "",
+                override_label=bands.get(v["override_band"], ""),
             )
         )
     return rows
@@ -104,10 +109,14 @@ def triage_rows_html(rows: list[TriageRow]) -> SafeString:
     for r in rows:
         flag = f' <span class="tag expected">{expected}</span>' if r.is_expected_churn else ""
         soon = ' class="soon"' if r.renewal_soon else ""
+        override = ""
+        if r.override_band:
+            says = escape(_("CSM says %(band)s") % {"band": r.override_label})
+            override = f' <span class="band band-{escape(r.override_band)} override">{says}</span>'
         parts.append(
             f'<tr><td><a href="{escape(r.url)}">{escape(r.name)}</a>{flag}</td>'
             f'<td><span class="band band-{escape(r.band or "none")}">{escape(r.score or "–")} '
-            f"{escape(r.band_label)}</span></td>"
+            f"{escape(r.band_label)}</span>{override}</td>"
             f'<td class="num">{escape(r.mrr)}</td><td{soon}>{escape(r.renewal)}</td>'
             f'<td><span class="phase phase-{escape(r.phase)}">{escape(r.phase_label)}</span></td>'
             f"<td>{escape(r.industry)}</td><td>{escape(r.country)}</td><td>{escape(r.owner)}</td>"

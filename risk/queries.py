@@ -1,7 +1,9 @@
 """Reads of risk models and scores."""
 
+from datetime import date
 from functools import lru_cache
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Account
@@ -44,12 +46,24 @@ def score_history(account: Account, *, limit: int = 60) -> list[Score]:
     return list(account.scores.select_related("risk_model").order_by("-computed_at", "-id")[:limit])
 
 
+def active_overrides(today: date) -> QuerySet[BandOverride]:
+    """Overrides that count on `today`: not lifted and not yet expired."""
+    return BandOverride.objects.filter(lifted_at__isnull=True, expires_on__gte=today)
+
+
 def active_override(account: Account) -> BandOverride | None:
     return (
-        account.band_overrides.filter(lifted_at__isnull=True, expires_on__gte=timezone.localdate())
+        active_overrides(timezone.localdate())
+        .filter(account=account)
         .select_related("created_by")
         .first()
     )
+
+
+def active_override_band(today: date) -> Subquery:
+    """For an account queryset's annotate(): the band of its override on `today`, or None."""
+    latest = active_overrides(today).filter(account=OuterRef("pk")).order_by("-created_at")
+    return Subquery(latest.values("band")[:1])
 
 
 def open_expected_churn(account: Account) -> ExpectedChurn | None:

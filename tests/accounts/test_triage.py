@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.queries import TriageFilters, quarter_bounds, triage_accounts
+from risk.models import BandOverride
 from risk.services.scores import rescore_account
 from tests.factories import AccountFactory
 
@@ -172,3 +173,25 @@ def test_renewal_this_quarter_filter(csm, team):
         user=csm, filters=TriageFilters(renewal_this_quarter=True), today=today
     )
     assert list(accounts) == [inside]
+
+
+def test_only_a_band_override_that_counts_today_shows_beside_the_band(csm_client, csm, team):
+    today = timezone.localdate()
+    overridden = AccountFactory(team=team, owner=csm, name="Overridden", risk_band="medium")
+    lapsed = AccountFactory(team=team, owner=csm, name="Lapsed", risk_band="medium")
+    lifted = AccountFactory(team=team, owner=csm, name="Lifted", risk_band="medium")
+    for account, band, expires, lifted_at in (
+        (overridden, "high", today, None),  # counts through its last day
+        (lapsed, "critical", today - timedelta(days=1), None),
+        (lifted, "critical", today + timedelta(days=5), timezone.now()),
+    ):
+        BandOverride.objects.create(
+            account=account, band=band, reason="Judgement", expires_on=expires, lifted_at=lifted_at
+        )
+    rows = {
+        row.split("</a>")[0].rsplit(">", 1)[-1]: row
+        for row in csm_client.get(LIST).content.decode().split("<tr>")[1:]
+    }
+    assert '<span class="band band-high override">CSM says High</span>' in rows["Overridden"]
+    assert "CSM says" not in rows["Lapsed"]
+    assert "CSM says" not in rows["Lifted"]

@@ -1,5 +1,7 @@
 """The triage table is cached under the portfolio version; every write retires it."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +11,7 @@ from django.utils import timezone
 from accounts.services import update_account
 from risk.models import ExpectedChurn
 from risk.services import expected_churn as churn
+from risk.services.overrides import lift_override, override_band
 from risk.services.scores import rescore_account
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +65,23 @@ def test_other_teams_never_share_a_cached_table(csm_client, account, outsider):
 
     csm_client.get(LIST)
     assert "Nordwind Voyages" not in client_for(outsider).get(LIST).content.decode()
+
+
+def test_a_band_override_and_its_lifting_show_at_once(
+    csm_client, account, csm, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    assert "CSM says" not in csm_client.get(LIST).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        override = override_band(
+            account=account,
+            band="critical",
+            reason="Their champion resigned this morning.",
+            expires_on=today + timedelta(days=30),
+            user=csm,
+            today=today,
+        )
+    assert "CSM says Critical" in csm_client.get(LIST).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        lift_override(override=override)
+    assert "CSM says" not in csm_client.get(LIST).content.decode()
