@@ -20,9 +20,19 @@ def get_alert_for_user(user, pk: int) -> Alert:
     )
 
 
-@require_GET
-def alert_list(request: AuthedRequest):
-    show = request.GET.get("show", "open")
+def snooze_form(alert: Alert, data=None) -> SnoozeForm:
+    """One form per alert: a prefix keeps each row's fields (and their ids) its own."""
+    default_until = timezone.localdate() + timedelta(days=7)
+    return SnoozeForm(data, prefix=f"alert-{alert.pk}", initial={"until": default_until})
+
+
+def _list_page(
+    request: AuthedRequest,
+    *,
+    show: str,
+    refused: SnoozeForm | None = None,
+    alert: Alert | None = None,
+):
     statuses = {
         "open": [AlertStatus.OPEN],
         "snoozed": [AlertStatus.SNOOZED],
@@ -34,28 +44,34 @@ def alert_list(request: AuthedRequest):
         .order_by("-opened_at", "-id")
     )
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    default_until = timezone.localdate() + timedelta(days=7)
-    context = {
-        "page": page,
-        "show": show,
-        "snooze_form": SnoozeForm(initial={"until": default_until}),
-    }
-    return render(request, "alerts/alert_list.html", context)
+    for listed in page.object_list:
+        is_refused = refused is not None and alert is not None and listed.pk == alert.pk
+        listed.snooze_form = refused if is_refused else snooze_form(listed)
+        listed.snooze_refused = is_refused
+    context = {"page": page, "show": show}
+    return render(request, "alerts/alert_list.html", context, status=400 if refused else 200)
+
+
+@require_GET
+def alert_list(request: AuthedRequest):
+    return _list_page(request, show=request.GET.get("show", "open"))
 
 
 @require_POST
 def alert_snooze(request: AuthedRequest, pk: int):
     alert = get_alert_for_user(request.user, pk)
-    form = SnoozeForm(request.POST)
+    form = snooze_form(alert, request.POST)
     if form.is_valid():
         try:
             snooze(alert=alert, user=request.user, today=timezone.localdate(), **form.cleaned_data)
-            messages.success(request, _("Alert snoozed."))
         except AlertError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, _("Snoozing needs a reason and a date after today."))
-    return redirect("alerts:list")
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Alert snoozed."))
+            return redirect("alerts:list")
+    # The list again, with this alert's form open, its errors shown and what was typed kept.
+    messages.error(request, _("Snoozing needs a reason and a date after today."))
+    return _list_page(request, show="open", refused=form, alert=alert)
 
 
 @require_POST

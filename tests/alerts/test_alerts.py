@@ -75,16 +75,47 @@ def test_snoozed_alert_wakes_up_after_its_date_and_is_not_duplicated(high_risk, 
     assert alert.status == AlertStatus.OPEN
 
 
-def test_snooze_without_reason_on_the_page_is_refused(high_risk, csm_client):
+def test_snooze_without_reason_on_the_page_is_refused_and_keeps_the_date(high_risk, csm_client):
     refresh_alerts(today=timezone.localdate())
     alert = Alert.objects.get(cause=Cause.HIGH_RISK)
     until = timezone.localdate() + timedelta(days=2)
+    prefix = f"alert-{alert.pk}"
     response = csm_client.post(
-        reverse("alerts:snooze", args=[alert.pk]), {"until": until, "reason": ""}, follow=True
+        reverse("alerts:snooze", args=[alert.pk]),
+        {f"{prefix}-until": until.isoformat(), f"{prefix}-reason": "   "},
     )
-    assert "needs a reason" in response.content.decode()
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "needs a reason" in page
+    assert "This field is required." in page  # beside the reason field of this alert
+    assert f'value="{until.isoformat()}"' in page  # what was typed is kept
+    assert "<details open>" in page
     alert.refresh_from_db()
     assert alert.status == AlertStatus.OPEN
+
+
+def test_snooze_on_the_page_with_a_reason_snoozes(high_risk, csm_client):
+    refresh_alerts(today=timezone.localdate())
+    alert = Alert.objects.get(cause=Cause.HIGH_RISK)
+    until = timezone.localdate() + timedelta(days=2)
+    prefix = f"alert-{alert.pk}"
+    response = csm_client.post(
+        reverse("alerts:snooze", args=[alert.pk]),
+        {f"{prefix}-until": until.isoformat(), f"{prefix}-reason": "Back from holiday Monday"},
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.status, alert.snoozed_until) == (AlertStatus.SNOOZED, until)
+
+
+def test_each_alert_row_has_its_own_snooze_fields(high_risk, csm, team, csm_client):
+    second = AccountFactory(team=team, owner=csm, risk_score=90, risk_band="critical")
+    refresh_alerts(today=timezone.localdate())
+    alerts = list(Alert.objects.filter(account__in=[high_risk, second]))
+    assert len(alerts) >= 2
+    page = csm_client.get(reverse("alerts:list")).content.decode()
+    for alert in alerts:
+        assert page.count(f'id="id_alert-{alert.pk}-reason"') == 1
 
 
 def test_was_this_useful_is_stored(high_risk, csm_client, csm):
