@@ -20,19 +20,18 @@ def get_alert_for_user(user, pk: int) -> Alert:
     )
 
 
+def _snooze_prefix(alert: Alert) -> str:
+    return f"alert-{alert.pk}"
+
+
 def snooze_form(alert: Alert, data=None) -> SnoozeForm:
     """One form per alert: a prefix keeps each row's fields (and their ids) its own."""
     default_until = timezone.localdate() + timedelta(days=7)
-    return SnoozeForm(data, prefix=f"alert-{alert.pk}", initial={"until": default_until})
+    return SnoozeForm(data, prefix=_snooze_prefix(alert), initial={"until": default_until})
 
 
-def _list_page(
-    request: AuthedRequest,
-    *,
-    show: str,
-    refused: SnoozeForm | None = None,
-    alert: Alert | None = None,
-):
+def _list_page(request: AuthedRequest, *, show: str, refused: SnoozeForm | None = None):
+    """The alert list; `refused` is a bound snooze form to show again in its own row."""
     statuses = {
         "open": [AlertStatus.OPEN],
         "snoozed": [AlertStatus.SNOOZED],
@@ -45,9 +44,8 @@ def _list_page(
     )
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     for listed in page.object_list:
-        is_refused = refused is not None and alert is not None and listed.pk == alert.pk
+        is_refused = refused is not None and refused.prefix == _snooze_prefix(listed)
         listed.snooze_form = refused if is_refused else snooze_form(listed)
-        listed.snooze_refused = is_refused
     context = {"page": page, "show": show}
     return render(request, "alerts/alert_list.html", context, status=400 if refused else 200)
 
@@ -71,7 +69,7 @@ def alert_snooze(request: AuthedRequest, pk: int):
             return redirect("alerts:list")
     # The list again, with this alert's form open, its errors shown and what was typed kept.
     messages.error(request, _("Snoozing needs a reason and a date after today."))
-    return _list_page(request, show="open", refused=form, alert=alert)
+    return _list_page(request, show="open", refused=form)
 
 
 @require_POST

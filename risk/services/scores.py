@@ -95,7 +95,7 @@ def score_accounts(
 def _cyclic_gc_paused() -> Iterator[None]:
     """Scoring a chunk allocates a few hundred thousand small objects, none of them in a cycle:
     reference counting frees them all, yet each allocation burst woke the cyclic collector to walk
-    the whole heap, which cost a third of the chunk's CPU. It runs again once the chunk is done."""
+    the whole heap, about a fifth of the chunk's CPU. It runs again once the chunk is done."""
     enabled = gc.isenabled()
     gc.disable()
     try:
