@@ -99,6 +99,10 @@ class Account(models.Model):
     contract_start = models.DateField(_("contract start"))
     renewal_date = models.DateField(_("renewal date"))
     break_clause_date = models.DateField(_("break clause"), null=True, blank=True)
+    # Months between renewals (1 monthly, 12 annual, 36 multi-year); unknown when blank.
+    contract_term_months = models.PositiveSmallIntegerField(
+        _("contract term (months)"), null=True, blank=True
+    )
     planned_go_live = models.DateField(_("planned go-live"), null=True, blank=True)
     signing_discount_pct = models.DecimalField(
         _("discount at signing (%)"),
@@ -310,24 +314,31 @@ class OutcomeKpi(models.Model):
 
 
 class SignalReading(models.Model):
-    """A company-defined numeric signal (CSAT, seats used, open tickets...) at a date."""
+    """A company-defined signal at a date: numeric (CSAT, seats used, open tickets...) in `value`,
+    or a category (plan, acquisition channel...) in `category`; exactly one of the two is set."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="signals")
     name = models.SlugField(_("signal"), max_length=50)
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    category = models.CharField(_("category"), max_length=120, blank=True)
     as_of = models.DateField(_("as of"))
 
     class Meta:
         ordering = ["name", "-as_of"]
         constraints = [
             models.UniqueConstraint("account", "name", "as_of", name="signal_one_per_day"),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=False) & Q(category=""))
+                | (Q(value__isnull=True) & ~Q(category="")),
+                name="signal_numeric_or_category",
+            ),
         ]
         indexes = [models.Index("account", "name", F("as_of").desc(), name="signal_latest_idx")]
         verbose_name = _("signal reading")
         verbose_name_plural = _("signal readings")
 
     def __str__(self) -> str:
-        return f"{self.name}={self.value}"
+        return f"{self.name}={self.category if self.value is None else self.value}"
 
 
 class FactChange(models.Model):

@@ -172,7 +172,10 @@ def _stakeholders(owners: Q, *, as_of: date) -> dict[int, tuple[bool, date | Non
 
 
 def _signals(owners: Q, names: Iterable[str], *, as_of: date) -> dict[int, MappingProxyType]:
-    readings = SignalReading.objects.filter(owners, name__in=list(names), as_of__lte=as_of)
+    # Numeric readings only: the custom factors score numbers.
+    readings = SignalReading.objects.filter(
+        owners, name__in=list(names), as_of__lte=as_of, value__isnull=False
+    )
     if connection.vendor == "postgresql":
         # DISTINCT ON keeps one row per (account, signal): the latest. Elsewhere, fold in Python.
         readings = readings.order_by("account_id", "name", "-as_of").distinct("account_id", "name")
