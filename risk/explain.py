@@ -5,7 +5,7 @@ from datetime import date
 
 from accounts.models import Account
 from risk import engine
-from risk.facts import facts_for_account
+from risk.fact_loader import facts_for_account
 from risk.models import RiskModel, Score
 from risk.queries import model_config, published_model
 

@@ -1,15 +1,15 @@
 from django.urls import path
 
-from risk import run_views
+from risk import expected_churn_views, run_views
 
 app_name = "runs"
 urlpatterns = [
     path("", run_views.run_list, name="list"),
     path("start/", run_views.run_start, name="start"),
-    path("expected-churn/", run_views.expected_churn_queue, name="expected-churn-queue"),
+    path("expected-churn/", expected_churn_views.expected_churn_queue, name="expected-churn-queue"),
     path(
         "expected-churn/<int:pk>/<slug:decision>/",
-        run_views.expected_churn_decide,
+        expected_churn_views.expected_churn_decide,
         name="expected-churn-decide",
     ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risk import model_views
+from risk.risk_models import views as model_views
 
 app_name = "risk"
 urlpatterns = [

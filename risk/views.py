@@ -10,7 +10,7 @@ from accounts.models import Band
 from accounts.queries import get_account_for_user
 from churnguard.http import AuthedRequest
 from risk.explain import explain_account
-from risk.facts import facts_for_account
+from risk.fact_loader import facts_for_account
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.models import BandOverride
 from risk.queries import model_config, published_model

@@ -24,7 +24,7 @@ from accounts.models import Account, Status
 from churnguard.db import copy_from_stdin
 from risk import engine
 from risk.attention import attention
-from risk.facts import AccountRow, account_rows, load_facts
+from risk.fact_loader import AccountRow, account_rows, load_facts
 from risk.models import RescoreRun, RiskModel, Score
 from risk.queries import model_config, published_model
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Account, SignalReading
 from risk import engine
 from risk.engine.assessment import new_assessment, new_contribution
-from risk.facts import account_rows, load_facts
+from risk.fact_loader import account_rows, load_facts
 from risk.models import RescoreRun, RunTrigger, Score
 from risk.queries import model_config, published_model
 from risk.services import scores

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import Account, Industry
 from risk import engine
 from risk.models import ModelStatus, RescoreRun, RiskModel, RunStatus, Score
-from risk.services.models import create_draft
+from risk.risk_models.services import create_draft
 from risk.services.scores import score_accounts
 from tests.conftest import client_for
 

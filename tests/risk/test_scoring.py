@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Account
 from risk.models import RescoreRun, RunStatus, Score
 from risk.queries import published_model
-from risk.services.models import create_draft, publish_model, update_draft
+from risk.risk_models.services import create_draft, publish_model, update_draft
 from risk.services.runs import start_rescore_run
 from risk.services.scores import rescore_account, score_accounts
 from tests.factories import AccountFactory, StakeholderFactory, UsageSnapshotFactory
@@ -150,7 +150,7 @@ def test_editing_a_draft_changes_no_score_and_publishing_does(
 
 
 def test_a_published_model_cannot_be_edited(admin_user):
-    from risk.services.models import ModelStateError
+    from risk.risk_models.services import ModelStateError
 
     with pytest.raises(ModelStateError):
         update_draft(model=published_model(), config=published_model().config)

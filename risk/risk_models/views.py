@@ -25,7 +25,10 @@ from accounts.countries import country_name
 from accounts.models import Account, Industry
 from churnguard.http import AuthedRequest
 from risk import engine
-from risk.model_forms import (
+from risk.models import ModelStatus, RescoreRun, RiskModel
+from risk.presenters import factor_label
+from risk.queries import NoPublishedModel, model_config, published_model
+from risk.risk_models.forms import (
     ConfigForm,
     CountryRowForm,
     CountryRowRemoveForm,
@@ -36,10 +39,7 @@ from risk.model_forms import (
     IndustryPointsForm,
     WeightsForm,
 )
-from risk.models import ModelStatus, RescoreRun, RiskModel
-from risk.presenters import factor_label
-from risk.queries import NoPublishedModel, model_config, published_model
-from risk.services.models import ModelStateError, create_draft, publish_model, update_draft
+from risk.risk_models.services import ModelStateError, create_draft, publish_model, update_draft
 from risk.services.runs import RunAlreadyRunning
 from teams.access import is_admin, role_required
 
