@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "risk",
     "playbooks",
     "alerts",
+    # Above every app: pages that compose them (the triage list, the account page, the demo).
+    "workspace",
 ]
 
 MIDDLEWARE = [

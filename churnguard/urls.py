@@ -7,7 +7,7 @@ from churnguard.views import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:list"), name="home"),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("workspace.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("risk/", include("risk.urls")),
     path("runs/", include("risk.run_urls")),

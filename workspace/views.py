@@ -28,12 +28,12 @@ from accounts.services import (
     record_usage,
     update_account,
 )
-from accounts.triage_page import render_triage
 from churnguard.http import AuthedRequest
 from playbooks.presenters import playbook_panel
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.presenters import risk_panel
 from teams.queries import owners_visible_to
+from workspace.triage_page import render_triage
 
 
 @require_GET

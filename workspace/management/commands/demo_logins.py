@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD, NAMED_USERS
 from teams.models import User
+from workspace.management.commands.seed_demo import DEMO_PASSWORD, NAMED_USERS
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from accounts import views
 from risk import views as risk_views
+from workspace import views
 
+# The namespace stays "accounts": these are the account pages, whichever app composes them.
 app_name = "accounts"
 urlpatterns = [
     path("", views.account_list, name="list"),

@@ -1,0 +1,1 @@
+"""The CSM's workspace: the triage list and the account page, composed from every app below."""
