@@ -31,7 +31,7 @@ TRIAGE_FIELDS = (
     "currency",
     "renewal_date",
     "is_expected_churn",
-    "override_band",  # annotated by triage_accounts()
+    "override_band",  # annotated by the triage page (workspace), which sees risk
     "owner__first_name",
     "owner__last_name",
     "owner__username",

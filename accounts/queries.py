@@ -7,7 +7,6 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Account, Status
-from risk.queries import active_override_band
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.models import User
 
@@ -88,6 +87,4 @@ def triage_accounts(*, user: User, filters: TriageFilters, today: date) -> Query
     if filters.expected_churn is not None:
         accounts = accounts.filter(is_expected_churn=filters.expected_churn)
     order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-    # A CSM's band override shows beside the computed band, so the list does not hide it.
-    accounts = accounts.annotate(override_band=active_override_band(today))
     return accounts.select_related("owner").order_by(*order)

@@ -18,6 +18,7 @@ from accounts.models import (
     Touchpoint,
     UsageSnapshot,
 )
+from accounts.signals import facts_changed, renewal_decided
 from teams.models import User
 
 
@@ -59,13 +60,11 @@ def update_account(*, account: Account, changes: dict[str, Any], user: User | No
 
 def _record_renewal_outcome(old: Account, new: Account, user: User | None) -> None:
     """A churn, or a renewal date pushed forward on an active account, decides the renewal:
-    the levers granted to the account learn whether they saved it."""
-    from playbooks.services import record_renewal_outcome
-
+    the levers granted to the account learn whether they saved it (playbooks listens)."""
     if new.status == Status.CHURNED and old.status != Status.CHURNED:
-        record_renewal_outcome(account=new, outcome="lost", user=user)
+        renewal_decided.send(sender=Account, account=new, outcome="lost", user=user)
     elif new.status == Status.ACTIVE and new.renewal_date > old.renewal_date:
-        record_renewal_outcome(account=new, outcome="saved", user=user)
+        renewal_decided.send(sender=Account, account=new, outcome="saved", user=user)
 
 
 @transaction.atomic
@@ -149,7 +148,5 @@ def record_signal(*, account: Account, name: str, value: Any, as_of: date) -> No
 
 
 def _rescore(account: Account) -> None:
-    # Imported here: risk depends on accounts, not the other way round at import time.
-    from risk.services.scores import rescore_account
-
-    rescore_account(account=account)
+    # Risk listens and rescores within this transaction (see accounts/signals.py for why).
+    facts_changed.send(sender=Account, account=account)

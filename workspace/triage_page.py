@@ -23,6 +23,7 @@ from accounts.presenters import TRIAGE_FIELDS, triage_rows, triage_rows_html
 from accounts.queries import TriageFilters, triage_accounts
 from churnguard.http import AuthedRequest
 from churnguard.pagination import CachedCountPaginator
+from risk.queries import active_override_band
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.queries import owners_visible_to
 
@@ -66,6 +67,8 @@ def _table_html(
         if (html := cache.get(key)) is not None:
             return html
     accounts = triage_accounts(user=request.user, filters=filters, today=today)
+    # A CSM's band override shows beside the computed band, so the list does not hide it.
+    accounts = accounts.annotate(override_band=active_override_band(today))
     paginator = CachedCountPaginator(
         accounts.values(*TRIAGE_FIELDS), PAGE_SIZE, count_key=f"{today}:{scope}:{filters!r}"
     )

@@ -17,6 +17,7 @@ from accounts.models import Account, Status
 from risk.models import ChunkStatus, RescoreChunk, RescoreRun, RunStatus
 from risk.queries import published_model
 from risk.services.scores import score_accounts
+from risk.signals import run_finished
 from teams.models import User
 
 logger = logging.getLogger(__name__)
@@ -178,7 +179,7 @@ def _after_run(run_id: int) -> None:
 
 
 def finish_run(*, run_id: int) -> None:
-    from alerts.services import refresh_alerts, send_digests
+    """Raise the run's expected-churn proposals, then tell the higher apps (alerts' digests)."""
     from risk.services.expected_churn import raise_proposals
 
     run = RescoreRun.objects.filter(pk=run_id).first()
@@ -186,8 +187,9 @@ def finish_run(*, run_id: int) -> None:
         logger.warning("Rescore run %s no longer exists; follow-up skipped", run_id)
         return
     raise_proposals(today=run.as_of, run=run)
-    refresh_alerts(today=run.as_of)
-    send_digests(run=run)
+    # This already runs after the run committed (a task sent on commit), so the event goes out
+    # directly; a receiver's error reaches the task, which retries (every step is idempotent).
+    run_finished.send(sender=RescoreRun, run=run)
 
 
 def mark_failed(*, run_id: int, reason: str) -> None:
