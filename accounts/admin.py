@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from accounts.cache import bump_portfolio_version
 from accounts.models import (
     Account,
     FactChange,
@@ -10,6 +9,7 @@ from accounts.models import (
     Touchpoint,
     UsageSnapshot,
 )
+from churnguard.portfolio import portfolio_changed
 
 
 class StakeholderInline(admin.TabularInline):
@@ -42,15 +42,15 @@ class AccountAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        bump_portfolio_version()  # the triage list caches rendered rows
+        portfolio_changed()  # the triage list caches rendered rows
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         super().delete_model(request, obj)
-        bump_portfolio_version()
+        portfolio_changed()
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         super().delete_queryset(request, queryset)
-        bump_portfolio_version()
+        portfolio_changed()
 
 
 @admin.register(Stakeholder)

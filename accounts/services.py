@@ -6,7 +6,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.cache import bump_portfolio_version
 from accounts.models import (
     Account,
     FactChange,
@@ -19,6 +18,7 @@ from accounts.models import (
     UsageSnapshot,
 )
 from accounts.signals import facts_changed, renewal_decided
+from churnguard.portfolio import portfolio_changed
 from teams.models import User
 
 
@@ -52,7 +52,7 @@ def update_account(*, account: Account, changes: dict[str, Any], user: User | No
     for name in changed:
         setattr(account, name, changes[name])
     account.save(update_fields=[*changed, "updated_at"])
-    bump_portfolio_version()
+    portfolio_changed()
     _rescore(account)
     _record_renewal_outcome(old, account, user)
     return changed

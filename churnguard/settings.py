@@ -190,7 +190,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Cache rendered triage fragments under a portfolio version (accounts/cache.py). Only with a
+# Cache rendered triage fragments under a portfolio version (churnguard/portfolio.py). Only with a
 # cache shared by every web process: a per-process cache cannot see other processes' writes.
 TRIAGE_FRAGMENT_CACHE = env_bool("TRIAGE_FRAGMENT_CACHE", bool(REDIS_URL))
 # Sessions read from the cache, written through to the database: one query less per page.

@@ -5,7 +5,7 @@ rendering, not the indexed query (PERFORMANCE.md), so both halves are kept as re
 
 - the filter form depends only on the user's scope (teams), the query and the language;
 - the table also depends on the data, so it is cached under the portfolio version
-  (accounts/cache.py), which every write to accounts bumps after it commits.
+  (churnguard/portfolio.py), which every write calls `portfolio_changed()` to bump.
 Both lookups go to the cache in one round trip.
 """
 
@@ -17,12 +17,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from accounts.cache import VERSION_KEY, portfolio_version
 from accounts.forms import TriageFilterForm
 from accounts.presenters import TRIAGE_FIELDS, triage_rows, triage_rows_html
 from accounts.queries import TriageFilters, triage_accounts
 from churnguard.http import AuthedRequest
 from churnguard.pagination import CachedCountPaginator
+from churnguard.portfolio import VERSION_KEY, portfolio_version
 from risk.queries import active_override_band
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.queries import owners_visible_to

@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.cache import bump_portfolio_version
 from accounts.models import Account, Status
 from accounts.queries import quarter_bounds, visible_accounts
+from churnguard.portfolio import portfolio_changed
 from risk.churn_rule import ChurnRule, candidate_reason, is_suppressed
 from risk.models import (
     OPEN_EXPECTED_CHURN,
@@ -132,7 +132,7 @@ def confirm(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedC
     locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.PROPOSED)
     _decide(locked, manager, reason, ExpectedChurnStatus.CONFIRMED)
     Account.objects.filter(pk=locked.account_id).update(is_expected_churn=True)
-    bump_portfolio_version()
+    portfolio_changed()
     return locked
 
 
@@ -166,7 +166,7 @@ def lift(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedChur
     locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.CONFIRMED)
     _decide(locked, manager, reason, ExpectedChurnStatus.LIFTED)
     Account.objects.filter(pk=locked.account_id).update(is_expected_churn=False)
-    bump_portfolio_version()
+    portfolio_changed()
     return locked
 
 

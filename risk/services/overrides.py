@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.cache import bump_portfolio_version
 from accounts.models import Account
+from churnguard.portfolio import portfolio_changed
 from risk.models import BandOverride
 from teams.models import User
 
@@ -28,7 +28,7 @@ def override_band(
         raise OverrideError(f"The expiry must be within the next {MAX_OVERRIDE_DAYS} days.")
     now = timezone.now()
     BandOverride.objects.filter(account=account, lifted_at__isnull=True).update(lifted_at=now)
-    bump_portfolio_version()  # the triage list shows overrides
+    portfolio_changed()  # the triage list shows overrides
     return BandOverride.objects.create(
         account=account, band=band, reason=reason.strip(), expires_on=expires_on, created_by=user
     )
@@ -39,4 +39,4 @@ def lift_override(*, override: BandOverride) -> None:
     if override.lifted_at is None:
         override.lifted_at = timezone.now()
         override.save(update_fields=["lifted_at"])
-        bump_portfolio_version()
+        portfolio_changed()

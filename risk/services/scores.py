@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.cache import bump_portfolio_version
 from accounts.models import Account, Status
 from churnguard.db import copy_from_stdin
+from churnguard.portfolio import portfolio_changed
 from risk import engine
 from risk.attention import attention
 from risk.fact_loader import AccountRow, account_rows, load_facts
@@ -86,7 +86,7 @@ def score_accounts(
         now = timezone.now()
         with transaction.atomic():
             _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
-            bump_portfolio_version()
+            portfolio_changed()
             changed = _write_history(results, risk_model=risk_model, computed_at=now, run=run)
     return ChunkResult(done=len(results), changed=changed, failed=failed)
 

@@ -10,7 +10,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert
-from accounts.cache import bump_portfolio_version
 from accounts.demo import generate_account
 from accounts.models import (
     Account,
@@ -20,6 +19,7 @@ from accounts.models import (
     Touchpoint,
     UsageSnapshot,
 )
+from churnguard.portfolio import portfolio_changed
 from risk.attention import attention
 from teams.models import Role, Team, User
 
@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 Account.objects.all().delete()
             users_by_team = self._users()
             self._accounts(count, int(options["seed"]), users_by_team)  # type: ignore[call-overload]
-            bump_portfolio_version()
+            portfolio_changed()
         self._analyze()
         if not options["no_score"]:
             self._score()
