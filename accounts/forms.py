@@ -16,7 +16,7 @@ from accounts.models import (
     Touchpoint,
     UsageSnapshot,
 )
-from accounts.queries import DEFAULT_SORT, SORTS, TriageFilters
+from accounts.queries import DEFAULT_SORT, SORT_CHOICES, SORTS, TriageFilters
 from churnguard.widgets import FastSelect
 
 
@@ -52,13 +52,7 @@ class TriageFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[
-            ("attention", _("Needs attention")),
-            ("risk", _("Risk score")),
-            ("mrr", _("MRR")),
-            ("renewal", _("Renewal date")),
-            ("name", _("Name")),
-        ],
+        choices=SORT_CHOICES,
     )
 
     def __init__(self, *args: object, owners: list[tuple[int, str]], **kwargs: object) -> None:

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Status
 from teams.access import ALL_TEAMS, visible_team_ids
@@ -35,14 +37,22 @@ def quarter_bounds(today: date) -> tuple[date, date]:
     return start, end
 
 
-# Sort keys a user may pick; the first entry is the default ("needs attention").
-SORTS: dict[str, tuple[object, ...]] = {
-    "attention": (F("attention").desc(), "id"),
-    "risk": (F("risk_score").desc(nulls_last=True), "id"),
-    "mrr": (F("mrr").desc(), "id"),
-    "renewal": ("renewal_date", "id"),
-    "name": ("name", "id"),
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    label: str | Promise
+    order: tuple[object, ...]
+
+
+# The sort keys a user may pick, in one place (the filter form's choices come from here);
+# the first entry is the default ("needs attention").
+SORTS: dict[str, SortKey] = {
+    "attention": SortKey(_("Needs attention"), (F("attention").desc(), "id")),
+    "risk": SortKey(_("Risk score"), (F("risk_score").desc(nulls_last=True), "id")),
+    "mrr": SortKey(_("MRR"), (F("mrr").desc(), "id")),
+    "renewal": SortKey(_("Renewal date"), ("renewal_date", "id")),
+    "name": SortKey(_("Name"), ("name", "id")),
 }
+SORT_CHOICES = [(key, sort.label) for key, sort in SORTS.items()]
 DEFAULT_SORT = "attention"
 
 
@@ -86,5 +96,5 @@ def triage_accounts(*, user: User, filters: TriageFilters, today: date) -> Query
         accounts = accounts.filter(renewal_date__range=(start, end))
     if filters.expected_churn is not None:
         accounts = accounts.filter(is_expected_churn=filters.expected_churn)
-    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT]).order
     return accounts.select_related("owner").order_by(*order)

@@ -2,22 +2,16 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.queries import visible_accounts
 from alerts.forms import SnoozeForm
 from alerts.models import Alert, AlertStatus
+from alerts.queries import get_alert_for_user, visible_alerts
 from alerts.services import AlertError, record_feedback, snooze
 from churnguard.http import AuthedRequest
-
-
-def get_alert_for_user(user, pk: int) -> Alert:
-    return get_object_or_404(
-        Alert.objects.select_related("account"), pk=pk, account__in=visible_accounts(user)
-    )
 
 
 def _snooze_prefix(alert: Alert) -> str:
@@ -38,7 +32,8 @@ def _list_page(request: AuthedRequest, *, show: str, refused: SnoozeForm | None 
         "closed": [AlertStatus.CLOSED],
     }.get(show, [AlertStatus.OPEN])
     alerts = (
-        Alert.objects.filter(account__in=visible_accounts(request.user), status__in=statuses)
+        visible_alerts(request.user)
+        .filter(status__in=statuses)
         .select_related("account", "account__owner")
         .order_by("-opened_at", "-id")
     )

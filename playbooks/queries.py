@@ -33,8 +33,8 @@ from playbooks.models import (
     ProposalEvent,
     StrategySetting,
 )
-from teams.access import is_admin, is_manager
-from teams.models import Role, User
+from teams.access import is_admin, is_manager, managed_team_ids
+from teams.models import User
 
 DEFAULT_STRATEGY: Strategy = "secure_mrr"
 
@@ -156,17 +156,6 @@ def account_proposals(account: Account) -> QuerySet[Proposal]:
 
 def proposal_events(proposal: Proposal) -> QuerySet[ProposalEvent]:
     return proposal.events.select_related("actor")
-
-
-def managed_team_ids(user: User) -> set[int]:
-    """Teams the user leads; these are the accounts whose proposals a manager decides on."""
-    if not user.is_authenticated or user.role != Role.MANAGER:
-        return set()
-    cached = getattr(user, "_playbook_managed_team_ids", None)
-    if cached is None:
-        cached = set(user.managed_teams.values_list("id", flat=True))
-        user._playbook_managed_team_ids = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def decidable_proposals(user: User) -> QuerySet[Proposal]:

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.queries import visible_accounts
 from playbooks.models import Proposal
-from playbooks.queries import managed_team_ids
-from teams.access import is_admin, is_manager
+from teams.access import is_admin, is_manager, managed_team_ids
 from teams.models import User
 
 

@@ -2,34 +2,25 @@
 
 from django.contrib import messages
 from django.db.models import Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.queries import visible_accounts
 from churnguard.http import AuthedRequest
 from risk.forms import DecisionForm
-from risk.models import ExpectedChurn, ExpectedChurnStatus
+from risk.models import ExpectedChurnStatus
+from risk.queries import get_expected_churn_for_user, visible_expected_churns
 from risk.services import expected_churn as churn
 from teams.access import is_manager, role_required
-
-
-def get_proposal_for_user(user, pk: int) -> ExpectedChurn:
-    """An expected-churn proposal on an account the user may see; 404 otherwise."""
-    return get_object_or_404(
-        ExpectedChurn.objects.select_related("account", "decided_by", "lift_requested_by"),
-        pk=pk,
-        account__in=visible_accounts(user),
-    )
 
 
 @require_GET
 @role_required(is_manager)
 def expected_churn_queue(request: AuthedRequest):
-    mine = ExpectedChurn.objects.filter(account__in=visible_accounts(request.user))
+    mine = visible_expected_churns(request.user)
     pending = (
         mine.filter(status=ExpectedChurnStatus.PROPOSED)
         .select_related("account", "account__owner")
@@ -61,7 +52,7 @@ _DECISIONS = {
 
 @require_POST
 def expected_churn_decide(request: AuthedRequest, pk: int, decision: str):
-    proposal = get_proposal_for_user(request.user, pk)
+    proposal = get_expected_churn_for_user(request.user, pk)
     if decision not in _DECISIONS:
         return redirect("accounts:detail", pk=proposal.account_id)
     form = DecisionForm(request.POST)

@@ -1,12 +1,10 @@
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput
 from accounts.models import Band, Phase
-from risk.services.overrides import MAX_OVERRIDE_DAYS
+from risk.services.overrides import OverrideError, check_expiry
 
 
 class WhatIfForm(forms.Form):
@@ -39,13 +37,10 @@ class BandOverrideForm(forms.Form):
 
     def clean_expires_on(self) -> object:
         expires_on = self.cleaned_data["expires_on"]
-        today = timezone.localdate()
-        if expires_on <= today:
-            raise forms.ValidationError(_("The expiry must be after today."))
-        if expires_on > today + timedelta(days=MAX_OVERRIDE_DAYS):
-            raise forms.ValidationError(
-                _("An override lasts at most %(days)s days.") % {"days": MAX_OVERRIDE_DAYS}
-            )
+        try:
+            check_expiry(expires_on=expires_on, today=timezone.localdate())
+        except OverrideError as refused:
+            raise forms.ValidationError(str(refused)) from None
         return expires_on
 
 

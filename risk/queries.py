@@ -4,9 +4,11 @@ from datetime import date
 from functools import lru_cache
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Account
+from accounts.queries import visible_accounts
 from risk import engine
 from risk.models import (
     OPEN_EXPECTED_CHURN,
@@ -16,6 +18,7 @@ from risk.models import (
     RiskModel,
     Score,
 )
+from teams.models import User
 
 
 class NoPublishedModel(Exception):
@@ -64,6 +67,33 @@ def active_override_band(today: date) -> Subquery:
     """For an account queryset's annotate(): the band of its override on `today`, or None."""
     latest = active_overrides(today).filter(account=OuterRef("pk")).order_by("-created_at")
     return Subquery(latest.values("band")[:1])
+
+
+def visible_expected_churns(user: User) -> QuerySet[ExpectedChurn]:
+    return ExpectedChurn.objects.filter(account__in=visible_accounts(user))
+
+
+def get_expected_churn_for_user(user: User, pk: int) -> ExpectedChurn:
+    """An expected-churn proposal on an account the user may see; 404 otherwise."""
+    try:
+        return (
+            visible_expected_churns(user)
+            .select_related("account", "decided_by", "lift_requested_by")
+            .get(pk=pk)
+        )
+    except ExpectedChurn.DoesNotExist:
+        raise Http404("No such expected churn") from None
+
+
+def get_band_override_for_user(user: User, pk: int, *, account: Account) -> BandOverride:
+    """An override of `account` (already looked up for the user) that the user may see; 404
+    otherwise."""
+    try:
+        return BandOverride.objects.filter(account=account, account__in=visible_accounts(user)).get(
+            pk=pk
+        )
+    except BandOverride.DoesNotExist:
+        raise Http404("No such override") from None
 
 
 def open_expected_churn(account: Account) -> ExpectedChurn | None:

@@ -1,7 +1,7 @@
 from dataclasses import replace
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +12,7 @@ from churnguard.http import AuthedRequest
 from risk.explain import explain_account
 from risk.fact_loader import facts_for_account
 from risk.forms import BandOverrideForm, WhatIfForm
-from risk.models import BandOverride
-from risk.queries import model_config, published_model
+from risk.queries import get_band_override_for_user, model_config, published_model
 from risk.services.overrides import lift_override, override_band
 
 
@@ -68,7 +67,7 @@ def override_create(request: AuthedRequest, pk: int):
 @require_POST
 def override_lift(request: AuthedRequest, pk: int, override_pk: int):
     account = get_account_for_user(request.user, pk)
-    override = get_object_or_404(BandOverride, pk=override_pk, account=account)
+    override = get_band_override_for_user(request.user, override_pk, account=account)
     lift_override(override=override)
     messages.success(request, _("Band override lifted."))
     return redirect("accounts:detail", pk=pk)

@@ -3,7 +3,9 @@
 - a CSM: the accounts of their own team;
 - a manager: the accounts of the teams they lead (and their own team);
 - an admin (or superuser): everything.
-Every queryset and lookup of team-owned rows goes through `visible_team_ids`.
+Every queryset and lookup of team-owned rows goes through `visible_team_ids`; who decides
+(`is_manager`) and who configures (`is_admin`) is asked here too, templates included
+(`User.is_manager` and `User.is_admin_role` delegate to these functions).
 """
 
 from collections.abc import Callable
@@ -24,14 +26,19 @@ def visible_team_ids(user: User) -> set[int] | None:
     if user.is_superuser or user.role == Role.ADMIN:
         return ALL_TEAMS
     ids = {user.team_id} if user.team_id else set()
-    if user.role == Role.MANAGER:
-        # Cached on the instance: one query per request, however many lookups it makes.
-        cached = getattr(user, "_managed_team_ids", None)
-        if cached is None:
-            cached = set(user.managed_teams.values_list("id", flat=True))
-            user._managed_team_ids = cached  # type: ignore[attr-defined]
-        ids |= cached
-    return ids
+    return ids | managed_team_ids(user)
+
+
+def managed_team_ids(user: User) -> set[int]:
+    """Teams a manager leads (their proposals and flags are theirs to decide); empty otherwise."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.MANAGER:
+        return set()
+    # Cached on the instance: one query per request, however many lookups it makes.
+    cached: set[int] | None = getattr(user, "_managed_team_ids", None)
+    if cached is None:
+        cached = set(user.managed_teams.values_list("id", flat=True))
+        user._managed_team_ids = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def is_manager(user: User) -> bool:

@@ -45,10 +45,15 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    # For templates; the role rule itself is teams/access.py (imported late: it imports this).
     @property
     def is_manager(self) -> bool:
-        return self.role in (Role.MANAGER, Role.ADMIN)
+        from teams.access import is_manager
+
+        return is_manager(self)
 
     @property
     def is_admin_role(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
+        from teams.access import is_admin
+
+        return is_admin(self)

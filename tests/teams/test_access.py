@@ -1,8 +1,9 @@
 import pytest
 
 from accounts.queries import get_account_for_user, visible_accounts
+from teams.models import Role
 from tests.conftest import client_for
-from tests.factories import AccountFactory, TeamFactory
+from tests.factories import AccountFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,21 @@ def test_triage_list_shows_no_other_teams_account(csm_client, account):
     content = csm_client.get("/accounts/").content.decode()
     assert account.name in content
     assert other.name not in content
+
+
+def test_templates_ask_the_same_role_rule_as_the_views(csm, manager, admin_user):
+    from teams.access import is_admin, is_manager
+
+    superuser_csm = UserFactory(username="root", role=Role.CSM, is_superuser=True)
+    for user in (csm, manager, admin_user, superuser_csm):
+        assert user.is_manager == is_manager(user)
+        assert user.is_admin_role == is_admin(user)
+    assert superuser_csm.is_manager and superuser_csm.is_admin_role
+    assert not csm.is_manager and manager.is_manager and not manager.is_admin_role
+
+
+def test_a_manager_decides_for_the_teams_they_lead_only(manager, team, other_team, csm):
+    from teams.access import managed_team_ids
+
+    assert managed_team_ids(manager) == {team.pk}
+    assert managed_team_ids(csm) == set()
