@@ -22,10 +22,12 @@ run: install
 test: install
 	.venv/bin/pytest $(PYTEST_ARGS)
 
+# Style, types (the whole project; config in pyproject.toml) and the import contracts.
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy risk/engine playbooks/levers
+	.venv/bin/lint-imports
 
 worker: install
 	.venv/bin/celery -A churnguard worker --loglevel=INFO
