@@ -1,7 +1,7 @@
 """Display values for the triage table, computed once per row in Python.
 
 Django template rendering, not the indexed query, is the cost of a 50-row page
-(PERFORMANCE.md), so the row template prints ready-made strings and calls no tag or filter.
+(docs/performance.md), so the row template prints ready-made strings and calls no tag or filter.
 """
 
 from dataclasses import dataclass
@@ -102,7 +102,8 @@ def triage_rows_html(rows: list[TriageRow]) -> SafeString:
     """The table body in one string join.
 
     The template engine costs ~25 µs per variable per row; 50 rows of 10 cells made it most of
-    the page's CPU (PERFORMANCE.md). Same markup as a template would give; every value escaped.
+    the page's CPU (docs/performance.md). Same markup as a template would give; every value
+    escaped.
     """
     expected = escape(str(_("expected churn")))
     parts = []
@@ -122,7 +123,7 @@ def triage_rows_html(rows: list[TriageRow]) -> SafeString:
             f"<td>{escape(r.industry)}</td><td>{escape(r.country)}</td><td>{escape(r.owner)}</td>"
             "</tr>"
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every interpolated value is escaped above
+    return mark_safe("\n".join(parts))  # every interpolated value is escaped above
 
 
 class MoneyFormat:

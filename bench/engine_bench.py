@@ -21,8 +21,8 @@ from pathlib import Path
 # Run as a script from any directory without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from risk.default_model import DEFAULT_MODEL  # noqa: E402
-from risk.engine import (  # noqa: E402
+from risk.default_model import DEFAULT_MODEL
+from risk.engine import (
     AccountFacts,
     KpiReading,
     ModelConfig,

@@ -16,7 +16,7 @@ For each: one client, sequential (median and p90 latency), then `--clients` conc
 for `--seconds` (requests/s, p50/p90/p99 latency, errors, and the CPU gunicorn and the load
 generator used: per-request CPU is the figure that survives a busy machine). Absolute figures
 drift between machines, so the verdict is the ratio of the two pages' throughput measured side
-by side in one run (PERFORMANCE.md): the triage page should reach at least 15 % of the trivial
+by side in one run (docs/performance.md): the triage page should reach at least 15 % of the trivial
 view's requests/s, and answer a single user in under 50 ms.
 
 The data lives in its own database, `churnguard_bench` on DATABASE_URL's server, so seeding

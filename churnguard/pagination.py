@@ -2,7 +2,7 @@ import hashlib
 from functools import cached_property
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 
 # A count over a large filtered portfolio costs more than the page itself; a minute-old total
 # is good enough for "1,234 accounts", while the rows themselves are always fresh.
@@ -24,7 +24,7 @@ class CachedCountPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         # Slice by page size, not by the cached count, so a stale total never hides rows.
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+        return Page(self.object_list[bottom : bottom + self.per_page], number, self)
 
     @cached_property
     def count(self) -> int:

@@ -20,7 +20,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - development default only
+    SECRET_KEY = "dev-only-insecure-key-change-me"  # development default only
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -76,7 +76,8 @@ TEMPLATES = [
     },
 ]
 
-# Persistent connections: reconnecting per request costs ~4x on a small page (PERFORMANCE.md).
+# Persistent connections: reconnecting per request costs ~4x on a small page
+# (docs/performance.md).
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:

@@ -5,8 +5,8 @@ A `Lever` row stores its numbers as JSON strings ("3", "0.5") so no float ever t
 (unknown kind, missing parameter limit, default out of range...). The admin form calls it on
 save, so a bad edit is a form error, never a 500 on the account page later.
 
-Also the default phase plays of the brief. No model import here: the seed migration passes its
-historical models to `seed_defaults`.
+Also the default phase plays of the brief. No model import here: `seed_defaults` takes the model
+classes (tests and demo data use it; the seed migration keeps its own frozen copy of the rows).
 """
 
 from collections.abc import Iterable, Mapping

@@ -1,7 +1,7 @@
 """Authentication backend that keeps the logged-in user's row in the cache.
 
 Every page loads the user from the session; on the triage list that query was the largest
-single cost left (PERFORMANCE.md: template and ORM overhead dominate). The cached copy is
+single cost left (docs/performance.md: template and ORM overhead dominate). The cached copy is
 dropped whenever the user is saved or deleted (teams/signals.py), so a password change, a
 deactivation or a new role takes effect on the next request; USER_CACHE_SECONDS bounds what a
 write that bypasses the ORM (raw SQL) could leave stale.

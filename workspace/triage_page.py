@@ -1,7 +1,8 @@
 """Rendering the triage list: the filter form and the table, each cached as HTML.
 
 The triage list is the page every CSM opens first and most often. Its cost was Django template
-rendering, not the indexed query (PERFORMANCE.md), so both halves are kept as rendered HTML:
+rendering, not the indexed query (docs/performance.md), so both halves are kept as rendered
+HTML:
 
 - the filter form depends only on the user's scope (teams), the query and the language;
 - the table also depends on the data, so it is cached under the portfolio version

@@ -23,7 +23,8 @@ from teams.models import User
 logger = logging.getLogger(__name__)
 
 # A chunk of 5,000 accounts is ~1 s of work: big enough that Celery's ~5 ms per task is noise
-# (PERFORMANCE.md), small enough that a retried chunk costs little and progress moves visibly.
+# (docs/performance.md), small enough that a retried chunk costs little and progress moves
+# visibly.
 CHUNK_SIZE = 5000
 
 

@@ -140,7 +140,7 @@ def _write_current(
         )
     if connection.vendor == "postgresql":
         # COPY the new values into a session temp table, then one set-based UPDATE FROM it:
-        # the closest a Python pipeline gets to the database's own limit (PERFORMANCE.md).
+        # the closest a Python pipeline gets to the database's own limit (docs/performance.md).
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS new_scores "

@@ -42,7 +42,7 @@ def race(*actions: Callable[[], object]) -> list[object]:
         try:
             barrier.wait(timeout=5)
             results[index] = action()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+        except Exception as error:  # the test inspects what each thread got
             results[index] = error
         finally:
             connections.close_all()
