@@ -172,6 +172,12 @@ class RescoreRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # At most one run at a time, whoever starts it: the database settles a double click.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="rescore_run_one_running"
+            )
+        ]
         verbose_name = _("rescore run")
         verbose_name_plural = _("rescore runs")
 
