@@ -15,6 +15,7 @@ install: .venv/.synced
 	$(UV) sync --frozen
 	@touch $@
 
+run: export DEBUG ?= 1
 run: install
 	$(MANAGE) prepare_demo --accounts $(DEMO_ACCOUNTS)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

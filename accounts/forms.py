@@ -17,6 +17,7 @@ from accounts.models import (
     UsageSnapshot,
 )
 from accounts.queries import DEFAULT_SORT, SORT_CHOICES, SORTS, TriageFilters
+from churnguard.validation import BoundedInputMixin, validate_currency_code
 from churnguard.widgets import FastSelect
 
 
@@ -24,7 +25,7 @@ def _with_blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, s
     return [("", label), *choices]
 
 
-class TriageFilterForm(forms.Form):
+class TriageFilterForm(BoundedInputMixin, forms.Form):
     """The triage list's query string. Invalid values are reported and ignored, never a 500."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
@@ -96,7 +97,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)  # type: ignore[arg-type]
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(BoundedInputMixin, forms.ModelForm):
     country = forms.ChoiceField(
         label=_("Country"),
         choices=country_choices,
@@ -163,9 +164,8 @@ class AccountForm(forms.ModelForm):
         return code
 
     def clean_currency(self) -> str:
-        currency = (self.cleaned_data.get("currency") or "").upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError(_("Use a three-letter currency code such as EUR."))
+        currency = (self.cleaned_data.get("currency") or "").strip().upper()
+        validate_currency_code(currency)
         return currency
 
     def clean(self) -> dict[str, object]:
@@ -195,7 +195,7 @@ class AccountForm(forms.ModelForm):
         return data
 
 
-class TouchpointForm(forms.ModelForm):
+class TouchpointForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Touchpoint
         fields = ["kind", "happened_at", "summary"]
@@ -213,11 +213,11 @@ class TouchpointForm(forms.ModelForm):
         return happened_at
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(BoundedInputMixin, forms.Form):
     phase = forms.ChoiceField(label=_("Journey phase"), choices=Phase.choices)
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = ["name", "title", "email", "level", "is_key", "left_on"]
@@ -236,7 +236,7 @@ def _not_in_future(value: date | None) -> date | None:
     return value
 
 
-class UsageSnapshotForm(forms.ModelForm):
+class UsageSnapshotForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = UsageSnapshot
         fields = ["on", "active_users", "licensed_seats"]
@@ -255,7 +255,7 @@ class UsageSnapshotForm(forms.ModelForm):
         return data
 
 
-class OutcomeKpiForm(forms.ModelForm):
+class OutcomeKpiForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = OutcomeKpi
         fields = ["name", "unit", "target", "actual", "higher_is_better", "as_of"]
@@ -271,7 +271,7 @@ class OutcomeKpiForm(forms.ModelForm):
         return target
 
 
-class SignalReadingForm(forms.ModelForm):
+class SignalReadingForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = SignalReading
         fields = ["name", "value", "as_of"]

@@ -12,6 +12,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import country_name
+from churnguard.validation import (
+    validate_currency_code,
+    validate_no_control_characters,
+    validate_sane_date,
+    validate_single_line,
+)
 from teams.models import Team
 
 
@@ -83,11 +89,14 @@ class Band(models.TextChoices):
 
 
 class Account(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     # Unique through Meta.constraints, not unique=True: on PostgreSQL the field option adds a
     # second, pattern-matching index that no query uses and every rescoring UPDATE would pay for.
     external_id = models.CharField(
-        _("external id"), max_length=64, help_text=_("The id in your CRM.")
+        _("external id"),
+        max_length=64,
+        help_text=_("The id in your CRM."),
+        validators=[validate_single_line],
     )
     industry = models.CharField(_("industry"), max_length=32, choices=Industry)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. FR"))
@@ -95,15 +104,21 @@ class Account(models.Model):
     mrr = models.DecimalField(
         _("MRR"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    contract_start = models.DateField(_("contract start"))
-    renewal_date = models.DateField(_("renewal date"))
-    break_clause_date = models.DateField(_("break clause"), null=True, blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EUR", validators=[validate_currency_code]
+    )
+    contract_start = models.DateField(_("contract start"), validators=[validate_sane_date])
+    renewal_date = models.DateField(_("renewal date"), validators=[validate_sane_date])
+    break_clause_date = models.DateField(
+        _("break clause"), null=True, blank=True, validators=[validate_sane_date]
+    )
     # Months between renewals (1 monthly, 12 annual, 36 multi-year); unknown when blank.
     contract_term_months = models.PositiveSmallIntegerField(
         _("contract term (months)"), null=True, blank=True
     )
-    planned_go_live = models.DateField(_("planned go-live"), null=True, blank=True)
+    planned_go_live = models.DateField(
+        _("planned go-live"), null=True, blank=True, validators=[validate_sane_date]
+    )
     signing_discount_pct = models.DecimalField(
         _("discount at signing (%)"),
         max_digits=5,
@@ -112,7 +127,7 @@ class Account(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     phase = models.CharField(_("journey phase"), max_length=16, choices=Phase)
-    phase_entered_on = models.DateField(_("phase entered on"))
+    phase_entered_on = models.DateField(_("phase entered on"), validators=[validate_sane_date])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -154,10 +169,14 @@ class Account(models.Model):
     late_payments = models.PositiveSmallIntegerField(
         _("late payments (12 months)"), null=True, blank=True
     )
-    cash_facts_as_of = models.DateField(_("cash facts as of"), null=True, blank=True)
+    cash_facts_as_of = models.DateField(
+        _("cash facts as of"), null=True, blank=True, validators=[validate_sane_date]
+    )
 
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
-    churned_on = models.DateField(_("churn date"), null=True, blank=True)
+    churned_on = models.DateField(
+        _("churn date"), null=True, blank=True, validators=[validate_sane_date]
+    )
     churn_reason = models.CharField(
         _("churn reason"), max_length=20, choices=ChurnReason, blank=True
     )
@@ -166,7 +185,9 @@ class Account(models.Model):
     # The current risk assessment, denormalised for the triage list; history lives in risk.Score.
     risk_score = models.PositiveSmallIntegerField(_("risk score"), null=True, blank=True)
     risk_band = models.CharField(_("risk band"), max_length=8, choices=Band, blank=True)
-    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    scored_at = models.DateTimeField(
+        _("scored at"), null=True, blank=True, validators=[validate_sane_date]
+    )
     # No index: models are never deleted (PROTECT), and every rescoring rewrites this column.
     risk_model = models.ForeignKey(
         "risk.RiskModel",
@@ -225,12 +246,16 @@ class StakeholderLevel(models.TextChoices):
 
 class Stakeholder(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")
-    name = models.CharField(_("name"), max_length=150)
-    title = models.CharField(_("job title"), max_length=150, blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_single_line])
+    title = models.CharField(
+        _("job title"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     level = models.CharField(_("level"), max_length=16, choices=StakeholderLevel)
     is_key = models.BooleanField(_("key stakeholder"), default=False)
-    left_on = models.DateField(_("left the company on"), null=True, blank=True)
+    left_on = models.DateField(
+        _("left the company on"), null=True, blank=True, validators=[validate_sane_date]
+    )
 
     class Meta:
         ordering = ["level", "name"]
@@ -255,8 +280,10 @@ class TouchpointKind(models.TextChoices):
 class Touchpoint(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="touchpoints")
     kind = models.CharField(_("kind"), max_length=8, choices=TouchpointKind)
-    happened_at = models.DateTimeField(_("when"))
-    summary = models.TextField(_("summary"), max_length=4000)
+    happened_at = models.DateTimeField(_("when"), validators=[validate_sane_date])
+    summary = models.TextField(
+        _("summary"), max_length=4000, validators=[validate_no_control_characters]
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -276,7 +303,7 @@ class UsageSnapshot(models.Model):
     """Adoption at a date: active users against licensed seats."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage")
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=[validate_sane_date])
     active_users = models.PositiveIntegerField(_("active users"))
     licensed_seats = models.PositiveIntegerField(_("licensed seats"))
 
@@ -296,12 +323,12 @@ class OutcomeKpi(models.Model):
     """An outcome the account bought the product for, with its target and the latest actual."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="kpis")
-    name = models.CharField(_("outcome"), max_length=120)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    name = models.CharField(_("outcome"), max_length=120, validators=[validate_single_line])
+    unit = models.CharField(_("unit"), max_length=20, blank=True, validators=[validate_single_line])
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
-    as_of = models.DateField(_("as of"))
+    as_of = models.DateField(_("as of"), validators=[validate_sane_date])
 
     class Meta:
         ordering = ["name"]
@@ -320,8 +347,10 @@ class SignalReading(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="signals")
     name = models.SlugField(_("signal"), max_length=50)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
-    category = models.CharField(_("category"), max_length=120, blank=True)
-    as_of = models.DateField(_("as of"))
+    category = models.CharField(
+        _("category"), max_length=120, blank=True, validators=[validate_single_line]
+    )
+    as_of = models.DateField(_("as of"), validators=[validate_sane_date])
 
     class Meta:
         ordering = ["name", "-as_of"]
@@ -345,7 +374,7 @@ class FactChange(models.Model):
     """Audit trail: who changed which fact of an account, when, from what to what."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="fact_changes")
-    changed_at = models.DateTimeField(_("changed at"))
+    changed_at = models.DateTimeField(_("changed at"), validators=[validate_sane_date])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from churnguard.validation import validate_sane_date, validate_single_line
 
 
 class Cause(models.TextChoices):
@@ -29,8 +30,12 @@ class Alert(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
-    snooze_reason = models.CharField(_("snooze reason"), max_length=500, blank=True)
+    snoozed_until = models.DateField(
+        _("snoozed until"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    snooze_reason = models.CharField(
+        _("snooze reason"), max_length=500, blank=True, validators=[validate_single_line]
+    )
     snoozed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

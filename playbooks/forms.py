@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from churnguard.validation import BoundedInputMixin
 from playbooks.catalogue import lever_spec
 from playbooks.levers import LeverSpec
 from playbooks.models import GIVE_BACK_LABELS, Lever, Outcome
@@ -16,7 +17,7 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(BoundedInputMixin, forms.Form):
     """A lever, its parameters, what we ask in return and why.
 
     The parameter fields are those of the selected lever (from the submitted data, else the
@@ -96,7 +97,7 @@ class ProposalForm(forms.Form):
         return self.data.get("action") == "draft"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedInputMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
     )
@@ -109,13 +110,13 @@ class DecisionForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(BoundedInputMixin, forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(BoundedInputMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome at renewal"), choices=Outcome.choices)
 
 
-class PlayCheckForm(forms.Form):
+class PlayCheckForm(BoundedInputMixin, forms.Form):
     done = forms.BooleanField(required=False)

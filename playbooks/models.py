@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Phase, Segment
+from churnguard.validation import validate_currency_code, validate_single_line
 from playbooks.catalogue import lever_spec
 from playbooks.levers import GIVE_BACKS, LEVER_KINDS, PROPOSAL_STATES, ApprovalThresholds
 
@@ -78,7 +79,9 @@ class Lever(models.Model):
     kind = models.CharField(
         _("kind"), max_length=32, choices=[(kind, KIND_LABELS[kind]) for kind in LEVER_KINDS]
     )
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(
+        _("name"), max_length=120, unique=True, validators=[validate_single_line]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     default_params = models.JSONField(
         _("default parameters"),
@@ -177,7 +180,12 @@ class ApprovalPolicy(models.Model):
     """
 
     effective_from = models.DateField(_("in force from"), unique=True)
-    currency = models.CharField(_("currency"), max_length=3, default=DEFAULT_POLICY_CURRENCY)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default=DEFAULT_POLICY_CURRENCY,
+        validators=[validate_currency_code],
+    )
     auto_cash = models.DecimalField(
         _("auto-approved up to (cash)"), max_digits=12, decimal_places=2, default=DEFAULT_AUTO_CASH
     )

@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, Phase
 from accounts.queries import get_account_for_user
 from churnguard.http import AuthedRequest
+from churnguard.redirects import safe_next_url
 from playbooks.forms import CommentForm, DecisionForm, OutcomeForm, PlayCheckForm, ProposalForm
 from playbooks.levers import LeverParamError
 from playbooks.models import Outcome, Play, Proposal
@@ -54,10 +54,7 @@ def _account_url(account: Account, anchor: str = "playbook-panel") -> str:
 
 
 def _next_or(request: AuthedRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return default
+    return safe_next_url(request, default)
 
 
 def _panel(

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.db.models import Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from churnguard.http import AuthedRequest
+from churnguard.redirects import safe_next_url
 from risk.forms import DecisionForm
 from risk.models import ExpectedChurnStatus
 from risk.queries import get_expected_churn_for_user, visible_expected_churns
@@ -76,7 +77,5 @@ def expected_churn_decide(request: AuthedRequest, pk: int, decision: str):
         messages.error(request, error)
     else:
         messages.success(request, _("Decision recorded."))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("accounts:detail", pk=proposal.account_id)
+    fallback = reverse("accounts:detail", args=[proposal.account_id])
+    return redirect(safe_next_url(request, fallback))

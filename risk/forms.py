@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput
 from accounts.models import Band, Phase
+from churnguard.validation import BoundedInputMixin
 from risk.services.overrides import OverrideError, check_expiry
 
 
-class WhatIfForm(forms.Form):
+class WhatIfForm(BoundedInputMixin, forms.Form):
     """Try other facts on an account without saving them."""
 
     prefix = "whatif"  # the account page also has a phase form
@@ -22,7 +23,7 @@ class WhatIfForm(forms.Form):
     phase = forms.ChoiceField(label=_("Journey phase"), choices=Phase.choices, required=False)
 
 
-class BandOverrideForm(forms.Form):
+class BandOverrideForm(BoundedInputMixin, forms.Form):
     band = forms.ChoiceField(label=_("Band"), choices=Band.choices)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
@@ -44,7 +45,7 @@ class BandOverrideForm(forms.Form):
         return expires_on
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

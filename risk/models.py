@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
+from churnguard.validation import validate_no_control_characters, validate_sane_date
 
 
 class ModelStatus(models.TextChoices):
@@ -118,8 +119,10 @@ class BandOverride(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="band_overrides")
     band = models.CharField(_("band"), max_length=8, choices=Band)
-    reason = models.TextField(_("reason"), max_length=1000)
-    expires_on = models.DateField(_("expires on"))
+    reason = models.TextField(
+        _("reason"), max_length=1000, validators=[validate_no_control_characters]
+    )
+    expires_on = models.DateField(_("expires on"), validators=[validate_sane_date])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -169,6 +172,12 @@ class RescoreRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # At most one run at a time, whoever starts it: the database settles a double click.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="rescore_run_one_running"
+            )
+        ]
         verbose_name = _("rescore run")
         verbose_name_plural = _("rescore runs")
 

@@ -65,3 +65,21 @@ def test_saving_an_account_still_rescores_it(redis_down, csm_client, account):
     assert csm_client.post(url, edit_data(account, cash_runway_months="2")).status_code == 302
     account.refresh_from_db()
     assert account.risk_score is not None
+
+
+def test_publishing_refuses_to_promise_a_rescoring_it_cannot_start(redis_down, admin_user, account):
+    from risk.models import ModelStatus, RiskModel
+    from risk.queries import published_model
+    from risk.services.models import create_draft
+
+    before = published_model()
+    draft = create_draft(source=before, user=admin_user)
+    url = reverse("risk:model-publish", args=[draft.pk])
+    response = client_for(admin_user).post(url, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The task queue is unreachable" in page
+    assert "Nothing was changed" in page
+    assert RiskModel.objects.get(pk=draft.pk).status == ModelStatus.DRAFT
+    assert published_model().pk == before.pk
+    assert not RescoreRun.objects.exists()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.countries import COUNTRY_CODES, country_choices
 from accounts.forms import DateInput
 from accounts.models import Industry
+from churnguard.validation import BoundedInputMixin
 from churnguard.widgets import FastSelect
 from risk import engine
 from risk.presenters import factor_label
@@ -29,7 +30,7 @@ MAX_WEIGHT = 5
 CUSTOM_THRESHOLDS = 4
 
 
-class ConfigForm(forms.Form):
+class ConfigForm(BoundedInputMixin, forms.Form):
     """A form that edits one part of a risk model's configuration."""
 
     def __init__(self, *args: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
@@ -350,7 +351,7 @@ class CustomFactorRemoveForm(ConfigForm):
         return new
 
 
-class DraftForm(forms.Form):
+class DraftForm(BoundedInputMixin, forms.Form):
     notes = forms.CharField(
         label=_("Notes"),
         required=False,

@@ -1,6 +1,6 @@
 """The risk model's life cycle: draft, edit, publish (which asks for a full rescoring)."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -42,6 +42,19 @@ def update_draft(*, model: RiskModel, config: dict[str, object], notes: str | No
     model.save(update_fields=fields)
 
 
+# Any constant works: it only has to be the same for every process that publishes.
+PUBLISH_LOCK_KEY = 4_242_001
+
+
+def _serialise_publishing() -> None:
+    """One publication at a time: without it two drafts published at once would both retire the
+    old model and the second would break the one-published constraint (a 500). The lock is
+    released at the end of the transaction. SQLite already serialises writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK_KEY])
+
+
 @transaction.atomic
 def publish_model(*, model: RiskModel, user: User | None):
     """Make a draft the active model, retire the previous one, and start a full rescoring.
@@ -51,6 +64,7 @@ def publish_model(*, model: RiskModel, user: User | None):
     """
     from risk.services.runs import start_rescore_run
 
+    _serialise_publishing()
     locked = RiskModel.objects.select_for_update().get(pk=model.pk)
     if locked.status != ModelStatus.DRAFT:
         raise ModelStateError("This version is not a draft: it cannot be published again.")

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.countries import country_name
 from accounts.models import Account, Industry
+from churnguard.broker import broker_available
 from churnguard.http import AuthedRequest
 from risk import engine
 from risk.models import ModelStatus, RescoreRun, RiskModel
@@ -366,6 +367,17 @@ def model_custom_factor_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_admin)
 def model_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     risk_model = get_risk_model(pk)
+    if not broker_available():
+        # Publishing starts a rescoring: promise it only when the task queue can take it.
+        messages.error(
+            request,
+            _(
+                "The task queue is unreachable, so v%(version)s was not published (its rescoring "
+                "could not start). Nothing was changed; try again in a few minutes."
+            )
+            % {"version": risk_model.version},
+        )
+        return _back_to_model(request, pk)
     try:
         run = publish_model(model=risk_model, user=request.user)
     except ModelStateError:
@@ -391,6 +403,10 @@ def model_publish(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             % {"version": risk_model.version, "run": run.pk, "count": run.accounts_total},
         )
+    return _back_to_model(request, pk)
+
+
+def _back_to_model(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(reverse("risk:model-detail", args=[pk]))
     return redirect("risk:model-detail", pk=pk)

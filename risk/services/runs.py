@@ -9,7 +9,7 @@ pending count to zero claims the run's completion with a conditional UPDATE, exa
 import logging
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -53,14 +53,24 @@ def create_run(
     ids = list(
         Account.objects.filter(status=Status.ACTIVE).order_by("pk").values_list("pk", flat=True)
     )
-    run = RescoreRun.objects.create(
-        trigger=trigger,
-        risk_model=published_model(),
-        requested_by=user,
-        as_of=as_of or timezone.localdate(),
-        started_at=timezone.now(),
-        accounts_total=len(ids),
-    )
+    try:
+        # The partial unique constraint rescore_run_one_running lets one insert win; the other
+        # waits for it to commit, then fails here and is told which run is running.
+        with transaction.atomic():
+            run = RescoreRun.objects.create(
+                trigger=trigger,
+                risk_model=published_model(),
+                requested_by=user,
+                as_of=as_of or timezone.localdate(),
+                started_at=timezone.now(),
+                accounts_total=len(ids),
+            )
+    except IntegrityError:
+        # The winner may already have finished by now: name the latest run either way.
+        current = running_run() or RescoreRun.objects.order_by("-started_at", "-pk").first()
+        if current is None:
+            raise
+        raise RunAlreadyRunning(current) from None
     RescoreChunk.objects.bulk_create(
         RescoreChunk(
             run=run,

@@ -1,0 +1,58 @@
+/* ChurnGuard's own behaviour, loaded as a file so the Content Security Policy can forbid every
+   inline script and style. */
+(function () {
+  "use strict";
+
+  /* Bars and progress: the width comes from data-width (a percentage); setting it through the
+     DOM is allowed where a style="" attribute would be refused. */
+  function applyWidths(root) {
+    root.querySelectorAll("[data-width]").forEach(function (element) {
+      var width = parseFloat(element.getAttribute("data-width"));
+      if (!isNaN(width)) {
+        element.style.width = Math.max(0, Math.min(100, width)) + "%";
+      }
+    });
+  }
+
+  /* A failed htmx request shows its error where the user acted, never a blank or a bare
+     fragment: htmx does not swap 4xx/5xx answers (except the form errors of a 400/422). */
+  function showError(element, text) {
+    var anchor = element.closest("form, tr, section, .card") || document.querySelector("main");
+    if (!anchor) {
+      return;
+    }
+    var note = anchor.querySelector(":scope > .htmx-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "htmx-error error";
+      note.setAttribute("role", "alert");
+      if (anchor.tagName === "TR") {
+        var cell = anchor.lastElementChild || anchor;
+        cell.appendChild(note);
+      } else {
+        anchor.appendChild(note);
+      }
+    }
+    note.textContent = text;
+  }
+
+  function messageFor(name) {
+    var body = document.body;
+    return (body && body.getAttribute("data-" + name)) || "";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    applyWidths(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    applyWidths(event.detail.target || document);
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var key = status === 403 ? "error-forbidden" : status === 404 ? "error-not-found" : "error-server";
+    showError(event.detail.elt, messageFor(key));
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showError(event.detail.elt, messageFor("error-offline"));
+  });
+})();
