@@ -19,8 +19,9 @@ drift between machines, so the verdict is the ratio of the two pages' throughput
 by side in one run (docs/performance.md): the triage page should reach at least 15 % of the trivial
 view's requests/s, and answer a single user in under 50 ms.
 
-The data lives in its own database, `churnguard_bench` on DATABASE_URL's server, so seeding
-and reseeding never touch a development database. Before measuring, the database is migrated,
+The data lives in its own database on DATABASE_URL's server: the one DATABASE_URL names when
+that name ends in `_bench`, else `churnguard_bench`, so seeding and reseeding never touch a
+development database. Before measuring, the database is migrated,
 seeded (once), vacuumed and analysed (the planner statistics a production server's autovacuum
 would keep), and the static files are collected (DEBUG off needs their manifest).
 
@@ -86,11 +87,25 @@ def fail(message: str) -> NoReturn:
 
 
 def bench_database_url(url: str) -> str:
-    """DATABASE_URL's server and credentials, with the database name swapped for BENCH_DB."""
+    """DATABASE_URL's server and credentials, and the benchmark's own database.
+
+    A database named like a benchmark one (`..._bench`) is used as given, so several people can
+    benchmark on one server side by side; any other name (a development database) is swapped for
+    BENCH_DB, which the benchmark may seed and drop.
+    """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in POSTGRES_SCHEMES:
         fail(f"DATABASE_URL must point at PostgreSQL, got scheme {parts.scheme!r}")
-    return urllib.parse.urlunsplit(parts._replace(path="/" + BENCH_DB))
+    name = parts.path.lstrip("/")
+    return urllib.parse.urlunsplit(parts._replace(path="/" + bench_database_name(name)))
+
+
+def bench_database_name(name: str) -> str:
+    return name if name.endswith("_bench") else BENCH_DB
+
+
+def database_name(bench_url: str) -> str:
+    return urllib.parse.urlsplit(bench_url).path.lstrip("/")
 
 
 def connect(bench_url: str, dbname: str) -> psycopg.Connection[Any]:
@@ -105,15 +120,16 @@ def connect(bench_url: str, dbname: str) -> psycopg.Connection[Any]:
 
 
 def ensure_database(bench_url: str, *, fresh: bool) -> None:
-    """Create BENCH_DB if missing (or drop it first), from the `postgres` maintenance database."""
+    """Create the benchmark database if missing (or drop it first), from `postgres`."""
+    name = database_name(bench_url)
     with connect(bench_url, "postgres") as conn:
         if fresh:
-            log(f"Dropping database {BENCH_DB}")
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DB)))
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+            log(f"Dropping database {name}")
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if found.fetchone() is None:
-            log(f"Creating database {BENCH_DB}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
+            log(f"Creating database {name}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def vacuum_analyze(bench_url: str) -> None:
@@ -124,7 +140,7 @@ def vacuum_analyze(bench_url: str) -> None:
     bitmap scan plus sort (~25 ms) over the (team, attention) index walk (< 1 ms). Measuring
     that would measure the seeding, not the page.
     """
-    with connect(bench_url, BENCH_DB) as conn:
+    with connect(bench_url, database_name(bench_url)) as conn:
         conn.execute("VACUUM (ANALYZE)")
 
 
@@ -598,7 +614,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--fresh",
         action="store_true",
-        help=f"drop and rebuild {BENCH_DB} (after rewritten migrations or a half-done seed)",
+        help="drop and rebuild the bench database (after rewritten migrations, a half-done seed)",
     )
     args = parser.parse_args()
     if min(args.accounts, args.clients, args.workers) < 1 or args.seconds <= 0:

@@ -81,7 +81,17 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # Dates, money and percentages per locale: {% load formats %}.
+            "libraries": {"formats": "churnguard.templatetags.formats"},
         },
+    },
+    {
+        # Only for hot fragments named `*.jinja` (the triage rows), where Django's engine cost
+        # most of the page: Jinja2 renders the same autoescaped markup about four times faster.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "churnguard.jinja2.environment"},
     },
 ]
 
@@ -113,7 +123,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# English in two regional variants so that a browser in en-US and one in en-GB each read dates
+# and money their own way (churnguard/formats.py); plain "en" formats as en-GB.
+LANGUAGES = [
+    ("en", _("English")),
+    ("en-gb", _("English (UK)")),
+    ("en-us", _("English (US)")),
+    ("fr", _("French")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True

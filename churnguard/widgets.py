@@ -2,31 +2,33 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.html import conditional_escape, format_html
+from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
+
+SELECT_TEMPLATE = "components/select.jinja"
 
 
 class FastSelect(forms.Select):
-    """A <select> rendered in Python.
+    """A <select> whose options come from one Jinja2 loop.
 
-    Django renders each <option> through the template engine; with ~250 countries that alone
-    was half the cost of the triage page. Same markup, one string join.
+    Django renders each <option> through its own template include; with ~250 countries that
+    alone was half the cost of the triage page. Same markup from one autoescaped Jinja2 template.
     """
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        final = self.build_attrs(self.attrs, attrs)
-        selected = "" if value is None else str(value)
-        options = "".join(self._options(self.choices, selected))
-        attr_html = "".join(
-            format_html(' {}="{}"', key, val) for key, val in final.items() if val is not False
+        template = engines["jinja2"].env.get_template(SELECT_TEMPLATE)  # type: ignore[attr-defined]
+        html = template.render(
+            name=name,
+            attrs={k: v for k, v in self.build_attrs(self.attrs, attrs).items() if v is not False},
+            options=self._options(self.choices, "" if value is None else str(value)),
         )
-        return mark_safe(f'<select name="{conditional_escape(name)}"{attr_html}>{options}</select>')
+        return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value
 
     @staticmethod
-    def _options(choices: Iterable[tuple[Any, Any]], selected: str) -> Iterable[str]:
+    def _options(
+        choices: Iterable[tuple[Any, Any]], selected: str
+    ) -> Iterable[tuple[str, str, bool]]:
         for code, label in choices:
-            mark = " selected" if str(code) == selected else ""
-            value, text = conditional_escape(code), conditional_escape(label)
-            yield f'<option value="{value}"{mark}>{text}</option>'
+            yield str(code), str(label), str(code) == selected

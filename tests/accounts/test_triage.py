@@ -192,6 +192,6 @@ def test_only_a_band_override_that_counts_today_shows_beside_the_band(csm_client
         row.split("</a>")[0].rsplit(">", 1)[-1]: row
         for row in csm_client.get(LIST).content.decode().split("<tr>")[1:]
     }
-    assert '<span class="band band-high override">CSM says High</span>' in rows["Overridden"]
+    assert '<span class="badge band-high override">CSM says High</span>' in rows["Overridden"]
     assert "CSM says" not in rows["Lapsed"]
     assert "CSM says" not in rows["Lifted"]

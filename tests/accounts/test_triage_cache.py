@@ -45,7 +45,7 @@ def test_a_new_score_shows_at_once(csm_client, account, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         rescore_account(account=account)
     account.refresh_from_db()
-    assert f">{account.risk_score} " in csm_client.get(LIST).content.decode()
+    assert f"<b>{account.risk_score}</b>" in csm_client.get(LIST).content.decode()
 
 
 def test_confirming_expected_churn_shows_the_flag_at_once(

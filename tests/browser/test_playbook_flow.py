@@ -57,7 +57,7 @@ def test_csm_proposes_a_payment_holiday_manager_approves_csm_applies_it(
     page.goto(f"/accounts/{at_risk.pk}/")
     panel = page.locator("#playbook-panel")
     holiday_row = panel.locator("table.lever-table tr", has_text="Payment holiday")
-    expect(holiday_row).to_contain_text("6,000.00 EUR")
+    expect(holiday_row).to_contain_text("€6,000")
     page.evaluate("window.__marker = 1")
 
     # "Propose" on the recommendation loads the form for that lever, prefilled, in place.
