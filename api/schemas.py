@@ -8,15 +8,22 @@ from ninja import Field, Schema
 
 from accounts.models import Band, FundingStage, Industry, Phase, Segment
 
-ExternalId = Annotated[str, Field(min_length=1, max_length=64)]
+# PostgreSQL refuses NUL characters in text: refused here with a 422, never reaching the database.
+NO_NUL = r"^[^\x00]*$"
+Username = Annotated[str, Field(max_length=150, pattern=NO_NUL, description="Owner's username.")]
+ExternalId = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 PhaseName = Literal[tuple(Phase.values)]  # type: ignore[valid-type]
 IndustryName = Literal[tuple(Industry.values)]  # type: ignore[valid-type]
 SegmentName = Literal[tuple(Segment.values)]  # type: ignore[valid-type]
 BandName = Literal[tuple(Band.values)]  # type: ignore[valid-type]
 FundingStageName = Literal[tuple(FundingStage.values)]  # type: ignore[valid-type]
-CountryCode = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166 code")]
-CurrencyCode = Annotated[str, Field(min_length=3, max_length=3, description="ISO 4217 code")]
+CountryCode = Annotated[
+    str, Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$", description="ISO 3166 code")
+]
+CurrencyCode = Annotated[
+    str, Field(min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code")
+]
 
 
 class Contribution(Schema):
@@ -62,12 +69,15 @@ class AccountPage(Schema):
 class AccountFilters(Schema):
     """The triage list's filters."""
 
-    q: Annotated[str, Field(max_length=100)] = ""
+    q: Annotated[str, Field(max_length=100, pattern=NO_NUL)] = ""
     phase: PhaseName | None = None
     band: BandName | None = None
     industry: IndustryName | None = None
     country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
-    owner: Annotated[str, Field(max_length=150, description="Owner's username.")] | None = None
+    owner: (
+        Annotated[str, Field(max_length=150, pattern=NO_NUL, description="Owner's username.")]
+        | None
+    ) = None
     renewal: Literal["quarter", "30", "90", "180"] | None = None
     expected_churn: bool | None = None
     status: Literal["active", "churned", "all"] = "active"
@@ -79,7 +89,7 @@ class AccountFilters(Schema):
 class AccountFields(Schema):
     """Facts of an account that a client may set (status and churn go through outcomes)."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)] | None = None
     industry: IndustryName | None = None
     country: CountryCode | None = None
     segment: SegmentName | None = None
@@ -93,7 +103,10 @@ class AccountFields(Schema):
     signing_discount_pct: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
     phase: PhaseName | None = None
     phase_entered_on: date | None = None
-    owner: Annotated[str, Field(max_length=150, description="Owner's username.")] | None = None
+    owner: (
+        Annotated[str, Field(max_length=150, pattern=NO_NUL, description="Owner's username.")]
+        | None
+    ) = None
     funding_stage: FundingStageName | None = None
     cash_runway_months: Annotated[Decimal, Field(ge=0, max_digits=5, decimal_places=1)] | None = (
         None
@@ -105,7 +118,7 @@ class AccountFields(Schema):
 
 class AccountCreate(AccountFields):
     external_id: ExternalId
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
     industry: IndustryName
     country: CountryCode
     segment: SegmentName
@@ -115,7 +128,7 @@ class AccountCreate(AccountFields):
     renewal_date: date
     phase: PhaseName
     phase_entered_on: date | None = Field(None, description="Defaults to today.")
-    team: Annotated[str, Field(max_length=100)] | None = Field(
+    team: Annotated[str, Field(max_length=100, pattern=NO_NUL)] | None = Field(
         None, description="Team name; defaults to the token user's team."
     )
 
@@ -127,7 +140,7 @@ SignalValue = Annotated[Decimal, Field(max_digits=14, decimal_places=4)]
 class SignalReadingIn(Schema):
     name: SignalName
     value: SignalValue | None = Field(None, description="A numeric reading, or...")
-    category: Annotated[str, Field(min_length=1, max_length=120)] | None = Field(
+    category: Annotated[str, Field(min_length=1, max_length=120, pattern=NO_NUL)] | None = Field(
         None, description="...a category: exactly one of value and category."
     )
     as_of: date | None = Field(None, description="The day the reading was true; today if left out.")
@@ -137,7 +150,7 @@ class AccountSignalReadingIn(SignalReadingIn):
     account: ExternalId
 
 
-IdempotencyKey = Annotated[str, Field(min_length=1, max_length=200)]
+IdempotencyKey = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 
 
 class SignalOne(SignalReadingIn):
@@ -161,7 +174,7 @@ class OutcomeIn(Schema):
     account: ExternalId
     kind: Literal["churn", "renewal"]
     on: date
-    reason: Annotated[str, Field(max_length=20)] = Field(
+    reason: Annotated[str, Field(max_length=20, pattern=NO_NUL)] = Field(
         "", description="For a churn: a churn reason code (budget, competitor...)."
     )
     new_mrr: Money | None = Field(None, description="For a renewal at a new price.")

@@ -9,12 +9,19 @@ from ninja import Path, Query, Router, Status
 from api.errors import error_responses
 from api.presenters import account_out
 from api.queries import accounts_page, get_account_by_external_id
-from api.schemas import AccountCreate, AccountFields, AccountFilters, AccountOut, AccountPage
+from api.schemas import (
+    NO_NUL,
+    AccountCreate,
+    AccountFields,
+    AccountFilters,
+    AccountOut,
+    AccountPage,
+)
 from api.services import create_account, update_account_fields
 
 router = Router(tags=["accounts"])
 
-ExternalIdPath = Path(..., min_length=1, max_length=64)
+ExternalIdPath = Path(..., min_length=1, max_length=64, pattern=NO_NUL)
 
 
 @router.get("/accounts", response={200: AccountPage, **error_responses(422)})

@@ -8,7 +8,7 @@ from ninja import Path, Router
 from api.errors import error_responses
 from api.models import ApiToken
 from api.queries import get_account_by_external_id
-from api.schemas import SignalBatch, SignalOne, SignalsStored
+from api.schemas import NO_NUL, SignalBatch, SignalOne, SignalsStored
 from api.services import Reading, idempotent, store_signal_readings
 
 router = Router(tags=["signals"])
@@ -41,7 +41,7 @@ def post_signals(request: HttpRequest, payload: SignalBatch) -> dict[str, Any]:
 def post_account_signal(
     request: HttpRequest,
     payload: SignalOne,
-    external_id: str = Path(..., min_length=1, max_length=64),
+    external_id: str = Path(..., min_length=1, max_length=64, pattern=NO_NUL),
 ) -> dict[str, Any]:
     """One reading for one account."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
