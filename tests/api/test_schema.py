@@ -37,7 +37,21 @@ def test_docs_page_loads_no_asset_from_another_site():
 
 
 @pytest.fixture
-def bearer(csm, settings):
+def keep_the_test_connection():
+    """Django's handler closes the database connection after each request; inside a test that
+    would close the test's own transaction. Django's test client disconnects the same hook."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(csm, settings, keep_the_test_connection):
     # Hundreds of generated requests in a few seconds: the limit is tested on its own elsewhere.
     settings.API_RATE_LIMIT_REQUESTS = 0
     AccountFactory(team=csm.team, owner=csm, external_id="ACC-1")
