@@ -47,4 +47,11 @@ def declare_beat_schedule(sender: Celery, **kwargs: object) -> None:
             "schedule": crontab(hour=7, minute=30),
             "options": {"expires": 4 * 3600 + 30 * 60},
         },
+        # Send the webhook deliveries whose retry is due (and any whose message a broker lost);
+        # each attempt claims its delivery, so an overlapping sweep sends nothing twice.
+        "webhook-retries": {
+            "task": "webhooks.tasks.deliver_due_webhooks_task",
+            "schedule": crontab(minute="*"),
+            "options": {"expires": 50},
+        },
     }

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "workspace",
     # Login throttling; after our apps so its lockout page can use our templates.
     "axes",
+    # Ninja's vendored Swagger UI assets: the API docs page loads nothing from a CDN.
+    "ninja",
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -266,3 +270,13 @@ else:
 TRIAGE_FRAGMENT_CACHE = env_bool("TRIAGE_FRAGMENT_CACHE", bool(REDIS_URL))
 # Sessions read from the cache, written through to the database: one query less per page.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# REST API: requests allowed per token per window (0 turns the limit off).
+API_RATE_LIMIT_REQUESTS = env_int("API_RATE_LIMIT_REQUESTS", 600)
+API_RATE_LIMIT_WINDOW_SECONDS = env_int("API_RATE_LIMIT_WINDOW_SECONDS", 60)
+
+# Webhooks: attempts per delivery, the first retry's delay (doubling after each failure), and
+# the failed attempts in a row after which an endpoint is paused and the admins are told.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_PAUSE_AFTER_FAILURES = env_int("WEBHOOK_PAUSE_AFTER_FAILURES", 20)

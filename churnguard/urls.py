@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api.v1 import api_urls
 from churnguard.views import healthz, readyz
 
 urlpatterns = [
@@ -12,6 +13,9 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("runs/", include("risk.run_urls")),
     path("alerts/", include("alerts.urls")),
+    path("settings/api-tokens/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("api/v1/", api_urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -44,6 +44,7 @@ from playbooks.models import (
 )
 from playbooks.queries import PolicyInForce, account_context, policy_in_force, strategy_in_force
 from playbooks.rules import why_not_decide, why_not_manage, why_not_run
+from playbooks.signals import proposal_decided
 from teams.models import User
 
 logger = logging.getLogger(__name__)
@@ -187,6 +188,7 @@ def approve_proposal(*, proposal: Proposal, approver: User, comment: str = "") -
     )
     # robust: the decision is committed; a mail server that is down must not turn it into a 500.
     transaction.on_commit(partial(send_decision_email, proposal_id=proposal.pk), robust=True)
+    _announce_decision(proposal, "approved")
     return proposal
 
 
@@ -205,6 +207,7 @@ def reject_proposal(*, proposal: Proposal, approver: User, comment: str) -> Prop
     )
     # robust: the decision is committed; a mail server that is down must not turn it into a 500.
     transaction.on_commit(partial(send_decision_email, proposal_id=proposal.pk), robust=True)
+    _announce_decision(proposal, "rejected")
     return proposal
 
 
@@ -281,6 +284,13 @@ def record_renewal_outcome(*, account: Account, outcome: str, user: User | None)
         record_outcome(proposal=proposal, outcome=outcome, user=user)
         count += 1
     return count
+
+
+def _announce_decision(proposal: Proposal, decision: str) -> None:
+    pk = proposal.pk
+    transaction.on_commit(
+        lambda: proposal_decided.send_robust(sender=Proposal, proposal_id=pk, decision=decision)
+    )
 
 
 def _lock(proposal: Proposal) -> Proposal:

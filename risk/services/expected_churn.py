@@ -18,6 +18,7 @@ from risk.models import (
     ExpectedChurnStatus,
     RescoreRun,
 )
+from risk.signals import expected_churn_decided
 from teams.access import is_manager
 from teams.models import User
 
@@ -187,4 +188,9 @@ def _decide(proposal: ExpectedChurn, manager: User, reason: str, status: str, ex
             "band_at_decision",
             *extra,
         ]
+    )
+    transaction.on_commit(
+        lambda: expected_churn_decided.send_robust(
+            sender=ExpectedChurn, expected_churn_id=proposal.pk, decision=status
+        )
     )

@@ -27,6 +27,7 @@ from risk.attention import attention
 from risk.fact_loader import AccountRow, account_rows, load_facts
 from risk.models import RescoreRun, RiskModel, Score
 from risk.queries import model_config, published_model
+from risk.signals import bands_changed
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def score_accounts(
             _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
             portfolio_changed()
             changed = _write_history(results, risk_model=risk_model, computed_at=now, run=run)
+            _announce_band_changes(results, as_of=as_of)
     return ChunkResult(done=len(results), changed=changed, failed=failed)
 
 
@@ -103,6 +105,24 @@ def _cyclic_gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _announce_band_changes(
+    results: list[tuple[AccountRow, engine.Assessment]], *, as_of: date
+) -> None:
+    changes = [
+        {
+            "account_id": row.id,
+            "old_band": row.risk_band,
+            "new_band": a.band,
+            "score": a.score,
+            "as_of": as_of.isoformat(),
+        }
+        for row, a in results
+        if row.risk_band and row.risk_band != a.band
+    ]
+    if changes:
+        transaction.on_commit(lambda: bands_changed.send_robust(sender=Account, changes=changes))
 
 
 def rescore_account(*, account: Account, as_of: date | None = None) -> None:
