@@ -45,10 +45,18 @@ def assess_as_of(
     config = model_config(model)
     for chunk in batched(sorted(account_ids), CHUNK_SIZE):
         with _cyclic_gc_paused():
-            rows = _rows_as_of(customers_on(as_of).filter(pk__in=chunk).order_by("pk"), as_of)
-            facts = load_facts(rows, as_of=as_of, model=config)
-            for row in rows:
-                yield row.id, engine.assess(facts[row.id], config, as_of=as_of)
+            facts = facts_as_of(as_of=as_of, account_ids=chunk, config=config)
+            for pk, known in facts.items():
+                yield pk, engine.assess(known, config, as_of=as_of)
+
+
+def facts_as_of(
+    *, as_of: date, account_ids: Sequence[int], config: engine.ModelConfig
+) -> dict[int, engine.AccountFacts]:
+    """The facts known on `as_of` of the listed accounts that were customers then, in id order
+    (signals: those the config's custom factors read)."""
+    rows = _rows_as_of(customers_on(as_of).filter(pk__in=list(account_ids)).order_by("pk"), as_of)
+    return load_facts(rows, as_of=as_of, model=config)
 
 
 def score_as_of(
