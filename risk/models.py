@@ -37,6 +37,9 @@ class RiskModel(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # For a learned suggestion: how it was learned and its held-out backtest beside the active
+    # model's (numbers and dates only, worded at display time).
+    learning_report = models.JSONField(_("learning report"), null=True, blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -56,6 +59,33 @@ class RiskModel(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == ModelStatus.DRAFT
+
+
+class ModelPublication(models.Model):
+    """Audit trail of a publication: both versions' backtest on the same cases at the time,
+    and the admin's reason when the new version predicted worse."""
+
+    risk_model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="publications")
+    replaced = models.ForeignKey(
+        RiskModel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"))
+    cases = models.PositiveIntegerField(_("backtest cases"), default=0)
+    auc = models.FloatField(_("AUC"), null=True, blank=True)
+    replaced_auc = models.FloatField(_("AUC of the replaced version"), null=True, blank=True)
+    predicts_worse = models.BooleanField(_("predicts worse"), default=False)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("model publication")
+        verbose_name_plural = _("model publications")
+
+    def __str__(self) -> str:
+        return f"v{self.risk_model_id} {self.published_at:%Y-%m-%d}"
 
 
 class Score(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risk import model_views
+from risk import governance_views, model_views
 
 app_name = "risk"
 urlpatterns = [
@@ -27,4 +27,7 @@ urlpatterns = [
         name="model-custom-factor-remove",
     ),
     path("models/<int:pk>/publish/", model_views.model_publish, name="model-publish"),
+    path("models/<int:pk>/review/", governance_views.model_review, name="model-review"),
+    path("models/suggestions/", governance_views.model_suggest, name="model-suggest"),
+    path("backtest/", governance_views.backtest_page, name="backtest"),
 ]

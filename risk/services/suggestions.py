@@ -93,16 +93,8 @@ def suggest_model(
     """Learn a draft from the cases whose outcome was known before `train_before`; backtest it
     and the active model on the cases dated from `train_before` on."""
     active = published_model()
-    cases = backtest_cases(horizon_days=horizon_days, today=today)
-    horizon = timedelta(days=horizon_days)
-    train = [c for c in cases if c.as_of + horizon <= train_before]
-    test = [c for c in cases if c.as_of >= train_before]
+    train, test = split_cases(train_before=train_before, horizon_days=horizon_days, today=today)
     churned = sum(c.churned for c in train)
-    if len(train) < MIN_TRAIN_CASES or churned < MIN_TRAIN_CHURNED:
-        raise NotEnoughHistory(
-            f"{len(train)} cases ({churned} churned) before {train_before.isoformat()}: "
-            f"at least {MIN_TRAIN_CASES} cases and {MIN_TRAIN_CHURNED} churned are needed."
-        )
     template = model_config(active)
     signals = numeric_signal_names()
     # The facts loader reads the signals a model's custom factors name: one per candidate.
@@ -113,7 +105,7 @@ def suggest_model(
     )
     learned = fit_model(training_cases(train, config=reader), template=template, signals=signals)
     draft = _create_learned_draft(config=learned.config.to_dict(), user=user)
-    return Suggestion(
+    suggestion = Suggestion(
         draft=draft,
         train_cases=len(train),
         train_churned=churned,
@@ -124,6 +116,35 @@ def suggest_model(
         active=run_backtest(model=active, cases=test, horizon_days=horizon_days).to_dict(),
         inputs=learned.inputs,
     )
+    report = suggestion.to_dict()
+    del report["draft_version"]
+    draft.learning_report = {
+        **report,
+        "train_before": train_before.isoformat(),
+        "horizon_days": horizon_days,
+    }
+    draft.save(update_fields=["learning_report"])
+    return suggestion
+
+
+def split_cases(
+    *, train_before: date, horizon_days: int = DEFAULT_HORIZON_DAYS, today: date | None = None
+) -> tuple[list[Case], list[Case]]:
+    """(training cases, whose outcome was known before the date; held-out cases, dated from it
+    on). Raises NotEnoughHistory when the training side is too thin to learn from."""
+    cases = backtest_cases(horizon_days=horizon_days, today=today)
+    horizon = timedelta(days=horizon_days)
+    train = [c for c in cases if c.as_of + horizon <= train_before]
+    test = [c for c in cases if c.as_of >= train_before]
+    churned = sum(c.churned for c in train)
+    if len(train) < MIN_TRAIN_CASES or churned < MIN_TRAIN_CHURNED:
+        raise NotEnoughHistory(
+            f"{len(train)} cases ({churned} churned) before {train_before.isoformat()}: "
+            f"at least {MIN_TRAIN_CASES} cases and {MIN_TRAIN_CHURNED} churned are needed."
+        )
+    if not test:
+        raise NotEnoughHistory(f"No case from {train_before.isoformat()} on to test against.")
+    return train, test
 
 
 @transaction.atomic

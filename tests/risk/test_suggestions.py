@@ -41,3 +41,26 @@ def test_a_suggestion_needs_enough_history():
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(CommandError, match="past date"):
         call_command("suggest_model", "--train-before", tomorrow.isoformat())
+
+
+def test_an_admin_starts_a_suggestion_and_finds_it_as_a_draft_to_review(
+    demo_history, admin_user, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    client = client_for(admin_user)
+    train_before = timezone.localdate() - timedelta(days=364)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("risk:model-suggest"), {"train_before": train_before.isoformat()}
+        )
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # the learning task is sent once the request's work commits
+    draft = RiskModel.objects.get(status=ModelStatus.DRAFT)
+    report = draft.learning_report
+    assert report["train_before"] == train_before.isoformat()
+    assert report["test_auc"] > report["active_test_auc"]
+    page = client.get(reverse("risk:model-list")).content.decode()
+    assert reverse("risk:model-review", args=[draft.pk]) in page
