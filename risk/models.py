@@ -38,6 +38,9 @@ class RiskModel(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # For a learned suggestion: how it was learned and its held-out backtest beside the active
+    # model's (numbers and dates only, worded at display time).
+    learning_report = models.JSONField(_("learning report"), null=True, blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -57,6 +60,33 @@ class RiskModel(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == ModelStatus.DRAFT
+
+
+class ModelPublication(models.Model):
+    """Audit trail of a publication: both versions' backtest on the same cases at the time,
+    and the admin's reason when the new version predicted worse."""
+
+    risk_model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="publications")
+    replaced = models.ForeignKey(
+        RiskModel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"))
+    cases = models.PositiveIntegerField(_("backtest cases"), default=0)
+    auc = models.FloatField(_("AUC"), null=True, blank=True)
+    replaced_auc = models.FloatField(_("AUC of the replaced version"), null=True, blank=True)
+    predicts_worse = models.BooleanField(_("predicts worse"), default=False)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("model publication")
+        verbose_name_plural = _("model publications")
+
+    def __str__(self) -> str:
+        return f"v{self.risk_model_id} {self.published_at:%Y-%m-%d}"
 
 
 class Score(models.Model):
@@ -82,6 +112,11 @@ class Score(models.Model):
     previous_band = models.CharField(_("previous band"), max_length=8, choices=Band, blank=True)
     contributions_json = models.TextField(_("factor contributions"))
     computed_at = models.DateTimeField(_("computed at"))
+    # The date the facts were read as of (null only on rows older than the field).
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    # Scored as of a past date (a backfill or an import), into the history only: the account's
+    # current score never came from it, so "the latest score" reads skip it.
+    backdated = models.BooleanField(_("scored as of a past date"), default=False)
     run = models.ForeignKey(
         "risk.RescoreRun",
         on_delete=models.SET_NULL,
@@ -98,6 +133,14 @@ class Score(models.Model):
             # A retried nightly chunk must not write the same history row twice; the index
             # also serves "what moved in this run" (digests).
             models.UniqueConstraint("run", "account", name="score_one_per_run"),
+            # Scoring a past date again with the same model version writes nothing new.
+            models.UniqueConstraint(
+                "account",
+                "as_of",
+                "risk_model",
+                condition=Q(backdated=True),
+                name="score_one_backdated_per_model",
+            ),
         ]
         verbose_name = _("score")
         verbose_name_plural = _("scores")

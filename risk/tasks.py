@@ -49,3 +49,18 @@ def finish_run_task(run_id: int) -> None:
     """After a run: raise expected-churn proposals, refresh alerts, send digests.
     Each step is idempotent, so a retried or duplicated task changes nothing."""
     runs.finish_run(run_id=run_id)
+
+
+@shared_task(soft_time_limit=1800, time_limit=1900)
+def suggest_model_task(train_before: str, user_id: int | None) -> None:
+    """Learn a suggested draft model (minutes on a large history); never published here."""
+    from datetime import date
+
+    from risk.services.suggestions import NotEnoughHistory, suggest_model
+    from teams.models import User
+
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    try:
+        suggest_model(train_before=date.fromisoformat(train_before), user=user)
+    except NotEnoughHistory as error:
+        logger.warning("Model suggestion skipped: %s", error)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from risk import governance_views
 from risk.risk_models import views as model_views
 
 app_name = "risk"
@@ -27,4 +28,7 @@ urlpatterns = [
         name="model-custom-factor-remove",
     ),
     path("models/<int:pk>/publish/", model_views.model_publish, name="model-publish"),
+    path("models/<int:pk>/review/", governance_views.model_review, name="model-review"),
+    path("models/suggestions/", governance_views.model_suggest, name="model-suggest"),
+    path("backtest/", governance_views.backtest_page, name="backtest"),
 ]

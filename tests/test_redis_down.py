@@ -68,10 +68,9 @@ def test_saving_an_account_still_rescores_it(redis_down, csm_client, account):
 
 
 def test_publishing_refuses_to_promise_a_rescoring_it_cannot_start(redis_down, admin_user, account):
-    from risk.services.models import create_draft
-
     from risk.models import ModelStatus, RiskModel
     from risk.queries import published_model
+    from risk.risk_models.services import create_draft
 
     before = published_model()
     draft = create_draft(source=before, user=admin_user)

@@ -26,6 +26,7 @@ from accounts.models import Account, Industry
 from churnguard.broker import broker_available
 from churnguard.http import AuthedRequest
 from risk import engine
+from risk.governance_forms import SuggestForm
 from risk.models import ModelStatus, RescoreRun, RiskModel
 from risk.presenters import factor_label
 from risk.queries import NoPublishedModel, model_config, published_model
@@ -40,7 +41,8 @@ from risk.risk_models.forms import (
     IndustryPointsForm,
     WeightsForm,
 )
-from risk.risk_models.services import ModelStateError, create_draft, publish_model, update_draft
+from risk.risk_models.services import ModelStateError, create_draft, update_draft
+from risk.services.governance import ReasonRequired, compare_with_active, publish_reviewed
 from risk.services.runs import RunAlreadyRunning
 from teams.access import is_admin, role_required
 
@@ -65,6 +67,7 @@ def model_list(request: AuthedRequest) -> HttpResponse:
         "versions": versions,
         "has_published": any(v.status == ModelStatus.PUBLISHED for v in versions),
         "draft_form": DraftForm(),
+        "suggest_form": SuggestForm(),
     }
     return render(request, "risk/model_list.html", context)
 
@@ -379,7 +382,14 @@ def model_publish(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         return _back_to_model(request, pk)
     try:
-        run = publish_model(model=risk_model, user=request.user)
+        # Reviewed on the way: a draft that predicts worse goes through the review page.
+        comparison = compare_with_active(draft=risk_model)
+        run = publish_reviewed(model=risk_model, user=request.user, comparison=comparison)
+    except ReasonRequired:
+        url = reverse("risk:model-review", args=[pk])
+        if request.htmx:
+            return HttpResponseClientRedirect(url)
+        return redirect(url)
     except ModelStateError:
         messages.error(
             request,

@@ -2,10 +2,10 @@
 
 import pytest
 from django.db import connection
-from risk.services.models import ModelStateError, create_draft, publish_model
 
 from risk.models import ModelStatus, RescoreRun, RiskModel, RunTrigger
 from risk.queries import published_model
+from risk.risk_models.services import ModelStateError, create_draft, publish_model
 from risk.services import runs
 from risk.services.runs import RunAlreadyRunning, start_rescore_run
 from tests.factories import AccountFactory

@@ -1,6 +1,6 @@
 import random
 import time
-from datetime import datetime
+from datetime import date, datetime
 from datetime import time as dtime
 
 from django.contrib.auth.hashers import make_password
@@ -10,10 +10,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert
-from accounts.demo import generate_account
+from accounts.demo import CHURN_REASONS, CRISIS_EXPOSED, DemoAccount, _pick, generate_account
+from accounts.demo_history import History, quarter_dates, simulate
+from accounts.demo_history import __doc__ as HISTORY_PROCESS
 from accounts.demo_ledger import seed_mrr_history
 from accounts.models import (
     Account,
+    AccountSnapshot,
     MrrMovement,
     OutcomeKpi,
     SignalReading,
@@ -44,7 +47,11 @@ TOUCHPOINT_TEXT = {
 
 
 class Command(BaseCommand):
-    help = "Build a realistic, reproducible demo portfolio (accounts, people, signals, users)."
+    help = (
+        "Build a realistic, reproducible demo portfolio (accounts, people, signals, users) with "
+        "two years of quarterly history, scored as of each quarter. "
+        + " ".join((HISTORY_PROCESS or "").split())
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--accounts", type=int, default=500)
@@ -125,6 +132,9 @@ class Command(BaseCommand):
         today = timezone.localdate()
         team_ids = sorted(users_by_team)
         demo = [generate_account(rng, i + 1, today=today) for i in range(count)]
+        # A separate stream: the accounts above stay the same whatever the history does.
+        history_rng = random.Random(seed * 7919 + 1)
+        histories = [_with_history(history_rng, d, today=today) for d in demo]
         fields = (
             [
                 *demo[0].values.keys(),
@@ -184,6 +194,15 @@ class Command(BaseCommand):
             ["account_id", "name", "value", "as_of", "category"],
             ([ids[d.external_id], *s, ""] for d in demo for s in d.signals),
         )
+        bulk_insert(
+            AccountSnapshot,
+            ["account_id", "as_of", "facts", "created_at"],
+            (
+                [ids[d.external_id], on, facts, now]
+                for d, h in zip(demo, histories, strict=True)
+                for on, facts in h.snapshots
+            ),
+        )
         tz = timezone.get_current_timezone()
         bulk_insert(
             Touchpoint,
@@ -218,6 +237,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for model in (
                     Account,
+                    AccountSnapshot,
                     Stakeholder,
                     UsageSnapshot,
                     OutcomeKpi,
@@ -229,7 +249,34 @@ class Command(BaseCommand):
     def _score(self) -> None:
         """Score the new portfolio so the triage list opens with real risk figures."""
         from risk.models import RunTrigger
+        from risk.services.as_of import score_as_of
         from risk.services.runs import start_rescore_run
 
         run = start_rescore_run(trigger=RunTrigger.COMMAND, synchronous=True)
         self.stdout.write(f"Scored {run.accounts_total} active accounts.")
+        history = sum(score_as_of(as_of=day) for day in quarter_dates(timezone.localdate()))
+        self.stdout.write(f"Scored {history} past quarters of accounts into the history.")
+
+
+def _with_history(rng: random.Random, demo: DemoAccount, *, today: date) -> History:
+    """Replace the account's outcome, renewal and usage with its simulated two years."""
+    values = demo.values
+    history = simulate(
+        rng,
+        contract_start=values["contract_start"],  # type: ignore[arg-type]
+        discount_pct=float(values["signing_discount_pct"]),  # type: ignore[arg-type]
+        mrr=values["mrr"],  # type: ignore[arg-type]
+        exposed=values["industry"] in CRISIS_EXPOSED,
+        today=today,
+    )
+    values["contract_term_months"] = history.contract_term_months
+    values["renewal_date"] = history.renewal_date
+    if history.churned_on is not None:
+        values["status"] = "churned"
+        values["churned_on"] = history.churned_on
+        values["churn_reason"] = values["churn_reason"] or _pick(rng, CHURN_REASONS)
+    else:
+        values["status"], values["churned_on"], values["churn_reason"] = "active", None, ""
+    demo.usage = list(history.usage)
+    demo.signals = [s for s in demo.signals if s[0] != "licensed_seats"] + history.signals
+    return history

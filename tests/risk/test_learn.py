@@ -1,0 +1,125 @@
+"""Learning a model from history: grouped folds, planted drivers found, and the engine's
+invariants holding for what was learned."""
+
+import dataclasses
+import json
+import math
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from risk.backtest.learn import TrainingCase, fit_model, grouped_folds
+from risk.backtest.stats import roc_auc
+from risk.default_model import DEFAULT_MODEL
+from risk.engine import AccountFacts, ModelConfig, SignalReading, UsagePoint, assess
+from tests.risk.test_engine_properties import AS_OF, accounts, amounts, days, relaxed
+
+TEMPLATE = ModelConfig.from_dict(DEFAULT_MODEL)
+
+
+def test_grouped_folds_never_put_one_account_on_both_sides():
+    rng = random.Random(1)
+    account_ids = [rng.randint(1, 60) for _ in range(1000)]
+    folds = grouped_folds(account_ids, 5)
+    for fold in range(5):
+        test = {pk for pk, f in zip(account_ids, folds, strict=True) if f == fold}
+        train = {pk for pk, f in zip(account_ids, folds, strict=True) if f != fold}
+        assert test and train
+        assert not test & train
+    assert grouped_folds(account_ids, 5) == folds  # the same split every time
+
+
+def _case(rng: random.Random, pk: int, on: date) -> TrainingCase:
+    discount = rng.choice((0, 0, 0, 10, 20, 40))
+    renewal_days = rng.randint(0, 365)
+    seats = rng.choice((5, 10, 50, 200))
+    active = round(seats * rng.uniform(0.2, 1))
+    # Planted: churn rises with the discount, a close renewal and a small plan; adoption and
+    # industry play no part.
+    logit = (
+        -4.5 + 0.05 * discount + (2.2 if renewal_days <= 60 else 0) + (1.2 if seats <= 10 else 0)
+    )
+    churned = rng.random() < 1 / (1 + math.exp(-logit))
+    facts = AccountFacts(
+        industry=rng.choice(("software", "travel")),
+        phase="maturation",
+        renewal_on=on + timedelta(days=renewal_days),
+        signing_discount_pct=Decimal(discount),
+        usage=(UsagePoint(on - timedelta(days=91), active, seats), UsagePoint(on, active, seats)),
+        signals={"licensed_seats": SignalReading(Decimal(seats), on)},
+    )
+    return TrainingCase(pk, on, facts, churned)
+
+
+def _cases(seed: int, accounts_count: int) -> list[TrainingCase]:
+    rng = random.Random(seed)
+    dates = [date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30)]
+    return [_case(rng, pk, on) for pk in range(1, accounts_count + 1) for on in dates]
+
+
+@cache
+def learned() -> ModelConfig:
+    return fit_model(_cases(7, 700), template=TEMPLATE, signals=["licensed_seats"]).config
+
+
+def test_a_learned_model_finds_the_planted_drivers_and_ranks_unseen_cases():
+    model = learned()
+    assert model.signing_discount_thresholds
+    assert model.renewal_thresholds
+    # The closest renewals and the biggest discounts earn the most points.
+    assert max(t.points for t in model.renewal_thresholds) >= 10
+    held_out = _cases(8, 400)
+    scores = [assess(c.facts, model, as_of=c.as_of).score for c in held_out]
+    assert roc_auc(scores, [c.churned for c in held_out]) > 0.75
+
+
+def test_a_learned_model_survives_its_json_form():
+    model = learned()
+    text = json.dumps(model.to_dict())
+    assert ModelConfig.from_dict(json.loads(text)) == model
+
+
+@relaxed
+@given(accounts)
+def test_learned_scores_stay_within_0_and_100_and_repeat(facts):
+    first = assess(facts, learned(), as_of=AS_OF)
+    assert 0 <= first.score <= 100
+    assert assess(facts, learned(), as_of=AS_OF) == first
+
+
+@relaxed
+@given(accounts, amounts(0, 100), amounts(0, 100))
+def test_learned_model_a_bigger_discount_never_lowers_the_score(facts, a, b):
+    def score(pct: Decimal) -> int:
+        changed = dataclasses.replace(facts, signing_discount_pct=pct)
+        return assess(changed, learned(), as_of=AS_OF).score
+
+    assert score(max(a, b)) >= score(min(a, b))
+
+
+@relaxed
+@given(accounts, days, days)
+def test_learned_model_a_closer_renewal_never_lowers_the_score(facts, a, b):
+    def score(on: date) -> int:
+        return assess(dataclasses.replace(facts, renewal_on=on), learned(), as_of=AS_OF).score
+
+    assert score(min(a, b)) >= score(max(a, b))
+
+
+@relaxed
+@given(accounts, st.integers(0, 500), st.integers(0, 500), days)
+def test_learned_signal_factor_is_monotone_in_its_learned_direction(facts, a, b, on):
+    model = learned()
+    (factor,) = [cf for cf in model.custom_factors if cf.signal == "licensed_seats"]
+    assert not factor.higher_is_riskier  # small plans were planted as the risky ones
+    riskier, safer = min(a, b), max(a, b)
+
+    def score(value: int) -> int:
+        signals = {"licensed_seats": SignalReading(Decimal(value), on)}
+        return assess(dataclasses.replace(facts, signals=signals), model, as_of=AS_OF).score
+
+    assert score(riskier) >= score(safer)
