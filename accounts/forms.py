@@ -11,13 +11,14 @@ from accounts.models import (
     Industry,
     OutcomeKpi,
     Phase,
+    Segment,
     SignalReading,
     Stakeholder,
     Touchpoint,
     UsageSnapshot,
 )
 from accounts.queries import DEFAULT_SORT, SORTS, TriageFilters
-from churnguard.widgets import FastSelect
+from churnguard.widgets import FastSelect, SuggestInput
 
 
 def _with_blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -140,6 +141,9 @@ class AccountForm(forms.ModelForm):
             "churn_reason",
         ]
         widgets = {
+            "industry": SuggestInput(Industry.choices),
+            "segment": SuggestInput(Segment.choices),
+        } | {
             name: DateInput()
             for name in (
                 "contract_start",
@@ -159,6 +163,8 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args: object, owners: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Imports may leave the phase unknown; a person editing the account picks one.
+        self.fields["phase"].required = True
         if owners is not None:
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 

@@ -71,9 +71,11 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
     for v in values:
         first, last = v["owner__first_name"], v["owner__last_name"]
         owner = f"{first} {last}".strip() or (v["owner__username"] or "")
-        renewal: date = v["renewal_date"]
+        renewal: date | None = v["renewal_date"]
         if renewal not in short_dates:
-            short_dates[renewal] = formats.date_format(renewal, "SHORT_DATE_FORMAT")
+            short_dates[renewal] = (
+                "" if renewal is None else formats.date_format(renewal, "SHORT_DATE_FORMAT")
+            )
         rows.append(
             TriageRow(
                 url=url_template.format(v["id"]),
@@ -88,7 +90,7 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
                 band_label=bands.get(v["risk_band"], ""),
                 mrr=money(v["mrr"], v["currency"]),
                 renewal=short_dates[renewal],
-                renewal_soon=0 <= (renewal - today).days <= 90,
+                renewal_soon=renewal is not None and 0 <= (renewal - today).days <= 90,
                 owner=owner,
                 is_expected_churn=v["is_expected_churn"],
                 override_band=v["override_band"] or "",
