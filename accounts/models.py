@@ -6,6 +6,7 @@ fact is kept as a dated row (`FactChange`), so a score can later be recomputed a
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -383,3 +384,46 @@ class FactChange(models.Model):
             return str(Account._meta.get_field(self.field).verbose_name).capitalize()
         except FieldDoesNotExist:
             return self.field
+
+
+# The account fields that scoring reads, and that a dated snapshot may record.
+SNAPSHOT_FIELDS = (
+    "industry",
+    "country",
+    "segment",
+    "mrr",
+    "contract_term_months",
+    "phase",
+    "phase_entered_on",
+    "planned_go_live",
+    "break_clause_date",
+    "renewal_date",
+    "signing_discount_pct",
+    "funding_stage",
+    "cash_runway_months",
+    "monthly_burn",
+    "late_payments",
+    "cash_facts_as_of",
+)
+
+
+class AccountSnapshot(models.Model):
+    """The account's scoring facts as they were on a date (imported or recorded), so that a score
+    as of that date reads them instead of today's row. Facts a snapshot leaves out are read
+    from the account row."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="snapshots")
+    as_of = models.DateField(_("as of"))
+    facts = models.JSONField(_("facts"), encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "-as_of"]
+        constraints = [
+            models.UniqueConstraint("account", "as_of", name="snapshot_one_per_day"),
+        ]
+        verbose_name = _("account snapshot")
+        verbose_name_plural = _("account snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} as of {self.as_of}"

@@ -1,14 +1,20 @@
 """Writes to accounts. Each function is one transaction and leaves an audit trail."""
 
+import json
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.cache import bump_portfolio_version
 from accounts.models import (
+    SNAPSHOT_FIELDS,
     Account,
+    AccountSnapshot,
     FactChange,
     OutcomeKpi,
     Phase,
@@ -150,6 +156,50 @@ def record_signal(*, account: Account, name: str, value: Any, as_of: date) -> No
         account=account, name=name, as_of=as_of, defaults={"value": value}
     )
     _rescore(account)
+
+
+def clean_snapshot_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts in their JSON form, each validated as the account's own field would be.
+    Raises ValidationError naming every unknown or invalid fact."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in facts.items():
+        if name not in SNAPSHOT_FIELDS:
+            errors[name] = ["Not a scoring fact of an account."]
+            continue
+        field = Account._meta.get_field(name)
+        if value in ("", None) and (field.null or field.blank):
+            cleaned[name] = None if field.null else ""
+            continue
+        try:
+            cleaned[name] = field.clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
+            continue
+        if isinstance(cleaned[name], Decimal):
+            # "99" and "99.00" are one fact: stored at the field's own precision.
+            cleaned[name] = cleaned[name].quantize(Decimal(1).scaleb(-field.decimal_places))
+    if errors:
+        raise ValidationError(errors)
+    return json.loads(json.dumps(cleaned, cls=DjangoJSONEncoder))
+
+
+@transaction.atomic
+def record_snapshot(*, account: Account, as_of: date, facts: dict[str, Any]) -> bool:
+    """Record what the account's scoring facts were on `as_of`. Idempotent: recording the same
+    facts again changes nothing and returns False; different facts for that day replace the
+    earlier ones (a corrected import) and return True."""
+    cleaned = clean_snapshot_facts(facts)
+    snapshot, created = AccountSnapshot.objects.select_for_update().get_or_create(
+        account=account, as_of=as_of, defaults={"facts": cleaned}
+    )
+    if created:
+        return True
+    if snapshot.facts == cleaned:
+        return False
+    snapshot.facts = cleaned
+    snapshot.save(update_fields=["facts"])
+    return True
 
 
 def _rescore(account: Account) -> None:

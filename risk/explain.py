@@ -43,7 +43,7 @@ def explain_account(
     config = model_config(risk_model)
     facts = facts or facts_for_account(account, as_of=as_of, model=config)
     assessment = engine.assess(facts, config, as_of=as_of)
-    history = list(account.scores.order_by("-computed_at", "-id")[:2])
+    history = list(account.scores.filter(backdated=False).order_by("-computed_at", "-id")[:2])
     previous = next((s for s in history if s.score != assessment.score), None)
     if previous is None and len(history) > 1:
         previous = history[1]

@@ -81,6 +81,11 @@ class Score(models.Model):
     previous_band = models.CharField(_("previous band"), max_length=8, choices=Band, blank=True)
     contributions_json = models.TextField(_("factor contributions"))
     computed_at = models.DateTimeField(_("computed at"))
+    # The date the facts were read as of (null only on rows older than the field).
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    # Scored as of a past date (a backfill or an import), into the history only: the account's
+    # current score never came from it, so "the latest score" reads skip it.
+    backdated = models.BooleanField(_("scored as of a past date"), default=False)
     run = models.ForeignKey(
         "risk.RescoreRun",
         on_delete=models.SET_NULL,
@@ -97,6 +102,14 @@ class Score(models.Model):
             # A retried nightly chunk must not write the same history row twice; the index
             # also serves "what moved in this run" (digests).
             models.UniqueConstraint("run", "account", name="score_one_per_run"),
+            # Scoring a past date again with the same model version writes nothing new.
+            models.UniqueConstraint(
+                "account",
+                "as_of",
+                "risk_model",
+                condition=Q(backdated=True),
+                name="score_one_backdated_per_model",
+            ),
         ]
         verbose_name = _("score")
         verbose_name_plural = _("scores")

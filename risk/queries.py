@@ -43,7 +43,10 @@ def model_config(model: RiskModel) -> engine.ModelConfig:
 
 
 def score_history(account: Account, *, limit: int = 60) -> list[Score]:
-    return list(account.scores.select_related("risk_model").order_by("-computed_at", "-id")[:limit])
+    """The scores the account held, latest first (scores as of past dates are backtest cases,
+    never a score the account held)."""
+    scores = account.scores.filter(backdated=False).select_related("risk_model")
+    return list(scores.order_by("-computed_at", "-id")[:limit])
 
 
 def active_overrides(today: date) -> QuerySet[BandOverride]:

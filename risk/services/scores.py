@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 _COPY_HISTORY = (
     "COPY risk_score (account_id, risk_model_id, score, band, previous_band, contributions_json,"
-    " computed_at, run_id) FROM STDIN"
+    " computed_at, as_of, backdated, run_id) FROM STDIN"
 )
 
 
@@ -87,7 +87,9 @@ def score_accounts(
         with transaction.atomic():
             _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
             bump_portfolio_version()
-            changed = _write_history(results, risk_model=risk_model, computed_at=now, run=run)
+            changed = _write_history(
+                results, risk_model=risk_model, computed_at=now, as_of=as_of, run=run
+            )
     return ChunkResult(done=len(results), changed=changed, failed=failed)
 
 
@@ -185,6 +187,7 @@ def _write_history(
     *,
     risk_model: RiskModel,
     computed_at: datetime,
+    as_of: date,
     run: RescoreRun | None,
 ) -> int:
     changed = [
@@ -198,11 +201,15 @@ def _write_history(
         # COPY straight into the table: a third cheaper than through a temp table. The values
         # shared by every row are dumped once (a datetime per row cost as much as the rest).
         model_id, at, run_id = risk_model.pk, computed_at.isoformat(), run.pk if run else None
+        day = as_of.isoformat()
         with copy_from_stdin(_COPY_HISTORY) as copy:
             write_row = copy.write_row
             for pk, previous, a in changed:
                 explanation = contributions_json(a)
-                write_row((pk, model_id, a.score, a.band, previous or "", explanation, at, run_id))
+                band = previous or ""
+                write_row(
+                    (pk, model_id, a.score, a.band, band, explanation, at, day, False, run_id)
+                )
     else:
         Score.objects.bulk_create(
             [
@@ -214,6 +221,7 @@ def _write_history(
                     previous_band=previous or "",
                     contributions_json=contributions_json(a),
                     computed_at=computed_at,
+                    as_of=as_of,
                     run=run,
                 )
                 for pk, previous, a in changed

@@ -177,8 +177,9 @@ class Command(BaseCommand):
         )
         bulk_insert(
             SignalReading,
-            ["account_id", "name", "value", "as_of"],
-            ([ids[d.external_id], *s] for d in demo for s in d.signals),
+            # COPY applies no Django default: numeric readings carry an explicit empty category.
+            ["account_id", "name", "value", "as_of", "category"],
+            ([ids[d.external_id], *s, ""] for d in demo for s in d.signals),
         )
         tz = timezone.get_current_timezone()
         bulk_insert(
