@@ -22,6 +22,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     scored: int = 0
+    scored_as_of: int = 0
     rows: dict[int, list[CellError]] = field(default_factory=dict)
     warnings: dict[int, list[CellError]] = field(default_factory=dict)
 
@@ -52,6 +53,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "scored": self.scored,
+            "scored_as_of": self.scored_as_of,
             "rows": [{"row": n, "errors": cells(self.rows[n])} for n in sorted(self.rows)],
             "warnings": [
                 {"row": n, "warnings": cells(self.warnings[n])} for n in sorted(self.warnings)

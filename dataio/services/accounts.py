@@ -19,14 +19,24 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert
-from accounts.models import Account, FactChange, SignalReading, Status
+from accounts.models import (
+    SNAPSHOT_FIELDS,
+    Account,
+    AccountSnapshot,
+    FactChange,
+    SignalReading,
+    Status,
+)
+from accounts.services import clean_snapshot_facts
 from dataio.columns import recognise
 from dataio.readers import open_table
 from dataio.report import ImportReport
 from dataio.rows import CellError, Owner, OwnerDirectory, ParsedRow, RowContext, RowParser
+from risk.services.as_of import score_as_of
 from risk.services.scores import score_accounts
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.models import User
@@ -219,6 +229,9 @@ class _ChunkWriter:
         self.scope = ALL_TEAMS if options.user is None else visible_team_ids(options.user)
         self.to_score: list[int] = []
         self.dry_created: set[str] = set()
+        self.to_score_as_of: dict[date, set[int]] = {}
+        # Accounts this import created or changed: their facts are as of its snapshots.
+        self.written_ids: set[int] = set()
 
     def _in_scope(self, team_id: int | None) -> bool:
         return self.scope is ALL_TEAMS or team_id in self.scope
@@ -228,13 +241,16 @@ class _ChunkWriter:
             values["external_id"]: values
             for values in Account.objects.filter(
                 external_id__in=[row.external_id for row in rows]
-            ).values("id", "external_id", "team_id", "owner_id", *FACT_FIELDS)
+            ).values("id", "external_id", "team_id", "owner_id", "updated_at", *FACT_FIELDS)
         }
+        existing_ids = [v["id"] for v in existing.values()]
         signal_dates = {row.as_of or self.today for row in rows}
-        readings = self._readings([v["id"] for v in existing.values()], signal_dates)
+        readings = self._readings(existing_ids, signal_dates)
+        held, snapshots = self._snapshots(existing_ids, {row.as_of for row in rows if row.as_of})
         new_accounts: list[tuple[ParsedRow, dict[str, Any]]] = []
         updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         signals: list[tuple[ParsedRow, str]] = []  # (row, external id)
+        new_snapshots: list[tuple[ParsedRow, str]] = []
         for row in rows:
             current = existing.get(row.external_id)
             if current is None and row.external_id in self.dry_created:
@@ -246,6 +262,8 @@ class _ChunkWriter:
                 if values is None:
                     continue
                 new_accounts.append((row, values))
+                if row.as_of is not None:
+                    new_snapshots.append((row, row.external_id))
                 if self.options.dry_run:
                     self.dry_created.add(row.external_id)
                 signals.append((row, row.external_id))
@@ -255,15 +273,22 @@ class _ChunkWriter:
             if not self._in_scope(current["team_id"]):
                 self.report.reject(row.number, [CellError("", "out_of_scope", {})])
                 continue
-            changes = self._changes(row, current)
+            held_on = self._held_on(current, held.get(current["id"]))
+            changes = self._changes(row, current, held_on)
             signal_changed = self._signals_differ(row, current["id"], readings)
-            if changes or signal_changed:
+            snapshot_changed = row.as_of is not None and snapshots.get(
+                (current["id"], row.as_of)
+            ) != _snapshot_facts(row)
+            if changes or signal_changed or snapshot_changed:
                 self.report.updated += 1
                 if changes:
                     updates.append((current, changes))
                 if signal_changed:
                     signals.append((row, row.external_id))
-                self.to_score.append(current["id"])
+                if snapshot_changed:
+                    new_snapshots.append((row, row.external_id))
+                if changes or row.as_of is None:
+                    self.to_score.append(current["id"])
             else:
                 self.report.unchanged += 1
             self.report.warn(row.number, row.warnings)
@@ -271,7 +296,11 @@ class _ChunkWriter:
             return
         ids = self._create(new_accounts)
         self._update(updates)
-        self._write_signals(signals, ids | {k: v["id"] for k, v in existing.items()})
+        all_ids = ids | {k: v["id"] for k, v in existing.items()}
+        self.written_ids.update(ids.values())
+        self.written_ids.update(current["id"] for current, _ in updates)
+        self._write_signals(signals, all_ids)
+        self._write_snapshots(new_snapshots, all_ids)
         self.to_score.extend(ids.values())
         if len(self.to_score) >= CHUNK_ROWS:
             self._score()
@@ -279,6 +308,8 @@ class _ChunkWriter:
     def finish(self) -> None:
         if not self.options.dry_run:
             self._score()
+            for as_of, account_ids in sorted(self.to_score_as_of.items()):
+                self.report.scored_as_of += score_as_of(as_of=as_of, account_ids=account_ids)
 
     def _new_values(self, row: ParsedRow) -> dict[str, Any] | None:
         errors = []
@@ -310,9 +341,10 @@ class _ChunkWriter:
         )
         return values
 
-    def _changes(self, row: ParsedRow, current: dict[str, Any]) -> dict[str, Any]:
-        if row.as_of is not None and row.as_of < self.today:
-            # A past snapshot records history; it never rewrites today's facts.
+    def _changes(self, row: ParsedRow, current: dict[str, Any], held_on: date) -> dict[str, Any]:
+        if row.as_of is not None and row.as_of < held_on:
+            # A past snapshot records history; only a snapshot at least as recent as what the
+            # account holds (its latest snapshot, else its last change) rewrites its facts.
             return {}
         changes = {name: value for name, value in row.values.items() if current.get(name) != value}
         if row.owner and row.owner.id != current["owner_id"]:
@@ -322,6 +354,53 @@ class _ChunkWriter:
         if _CASH_FIELDS & changes.keys():
             changes["cash_facts_as_of"] = row.as_of or self.today
         return changes
+
+    def _held_on(self, current: dict[str, Any], latest_snapshot: date | None) -> date:
+        """The date the account's facts are as of: its latest snapshot, or its last change when
+        that is more recent (an edit, or an import of today's facts). This import's own writes
+        carry its snapshots' dates, not today's."""
+        if current["id"] in self.written_ids:
+            return latest_snapshot or date.min
+        changed_on = timezone.localdate(current["updated_at"])
+        return max(changed_on, latest_snapshot) if latest_snapshot else changed_on
+
+    def _snapshots(
+        self, account_ids: list[int], dates: set[date]
+    ) -> tuple[dict[int, date], dict[tuple[int, date], dict[str, Any]]]:
+        """(latest snapshot date per account, facts of the snapshots at these dates)."""
+        if not account_ids or not dates:
+            return {}, {}
+        rows = AccountSnapshot.objects.filter(account_id__in=account_ids)
+        latest = dict(
+            rows.values("account_id")
+            .annotate(latest=Max("as_of"))
+            .values_list("account_id", "latest")
+        )
+        facts = {
+            (pk, on): value
+            for pk, on, value in rows.filter(as_of__in=dates).values_list(
+                "account_id", "as_of", "facts"
+            )
+        }
+        return latest, facts
+
+    def _write_snapshots(self, rows: list[tuple[ParsedRow, str]], ids: dict[str, int]) -> None:
+        snapshots = []
+        for row, external_id in rows:
+            assert row.as_of is not None
+            account_id = ids[external_id]
+            snapshots.append(
+                AccountSnapshot(account_id=account_id, as_of=row.as_of, facts=_snapshot_facts(row))
+            )
+            self.to_score_as_of.setdefault(row.as_of, set()).add(account_id)
+        if snapshots:
+            AccountSnapshot.objects.bulk_create(
+                snapshots,
+                batch_size=CHUNK_ROWS,
+                update_conflicts=True,
+                unique_fields=["account", "as_of"],
+                update_fields=["facts"],
+            )
 
     def _readings(
         self, account_ids: list[int], dates: set[date]
@@ -410,6 +489,13 @@ class _ChunkWriter:
             result = score_accounts(accounts=self.to_score)
             self.report.scored += result.done
             self.to_score = []
+
+
+def _snapshot_facts(row: ParsedRow) -> dict[str, Any]:
+    """The row's scoring facts in a snapshot's JSON form."""
+    return clean_snapshot_facts(
+        {name: value for name, value in row.values.items() if name in SNAPSHOT_FIELDS}
+    )
 
 
 def _display(value: Any) -> str:

@@ -362,3 +362,35 @@ def test_a_past_snapshot_records_dated_signals_without_touching_todays_facts(fil
     account.refresh_from_db()
     assert account.mrr == Decimal("100.00")
     assert SignalReading.objects.get(account=account).as_of == past
+
+
+def test_three_quarterly_snapshots_give_three_dated_scores_and_leave_todays_score(files, team):
+    header = ["Account ID", "Account Name", "Contract Start", "MRR", "Cash Runway", "Snapshot date"]
+    quarters = [date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30)]
+    rows = [header]
+    for quarter, runway in zip(quarters, ["24", "12", "3"], strict=True):
+        rows += [
+            ["Q-1", "Quarterly One", "2024-01-01", "1000", runway, quarter.isoformat()],
+            ["Q-2", "Quarterly Two", "2024-06-01", "500", "18", quarter.isoformat()],
+        ]
+    today_row = AccountFactory(external_id="Q-2", team=team, contract_start=date(2024, 6, 1))
+    today_facts = Account.objects.values("mrr", "risk_score", "scored_at").get(pk=today_row.pk)
+
+    report = run(files.csv("history.csv", rows), team=team)
+    again = run(files.csv("history.csv", rows), team=team)
+
+    assert (report.rejected, report.created, report.scored_as_of) == (0, 1, 6), report.as_dict()
+    assert (again.created, again.updated, again.unchanged, again.scored_as_of) == (0, 0, 6, 0)
+    for external_id in ("Q-1", "Q-2"):
+        dated = Score.objects.filter(account__external_id=external_id, backdated=True)
+        assert sorted(dated.values_list("as_of", flat=True)) == quarters
+    # The account that existed keeps today's facts and score; the new one holds its latest.
+    assert Account.objects.values("mrr", "risk_score", "scored_at").get(pk=today_row.pk) == (
+        today_facts
+    )
+    created = Account.objects.get(external_id="Q-1")
+    assert created.cash_runway_months == Decimal("3.0")
+    runway_scores = dict(
+        Score.objects.filter(account=created, backdated=True).values_list("as_of", "score")
+    )
+    assert runway_scores[quarters[0]] < runway_scores[quarters[2]]
