@@ -119,6 +119,11 @@ STORAGES = {
     },
 }
 
+# Imports: the largest file accepted in the browser (MB), and the size up to which the dry run
+# runs within the upload request rather than as a background task.
+DATAIO_MAX_UPLOAD_MB = env_int("DATAIO_MAX_UPLOAD_MB", 50)
+DATAIO_INLINE_MAX_BYTES = env_int("DATAIO_INLINE_MAX_BYTES", 256 * 1024)
+
 # Celery: without REDIS_URL tasks run eagerly in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

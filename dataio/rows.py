@@ -129,6 +129,33 @@ def _field_parsers(decimal_comma: bool) -> dict[str, Callable[[Any], Any]]:
     }
 
 
+# Distinct values remembered per column: a column of countries, phases or dates repeats a few
+# hundred values over a whole file; amounts rarely repeat, and the memo is reset when full.
+MEMO_SIZE = 4096
+_MISSING = object()
+
+
+def _memoised(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The parser, remembering its answer (a value or a Problem) for each cell value seen."""
+    memo: dict[Any, Any] = {}
+
+    def parse(cell: Any) -> Any:
+        found = memo.get(cell, _MISSING)
+        if found is _MISSING:
+            try:
+                found = parser(cell)
+            except Problem as problem:
+                found = problem
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[cell] = found
+        if isinstance(found, Problem):
+            raise found
+        return found
+
+    return parse
+
+
 # Where a parsed value is stored: ARR becomes the account's MRR.
 _STORED_AS = {"arr": "mrr"}
 
@@ -147,13 +174,18 @@ class RowParser:
             if target == SIGNAL:
                 self.signals.append((index, signal))
             elif target != IGNORE:
-                self.columns.append((index, header, target, parsers.get(target)))
+                parser = parsers.get(target)
+                self.columns.append((index, header, target, parser and _memoised(parser)))
+        self.find_owner = _memoised(lambda cell: context.owners.find(parsing.text(cell)))
+        self.free_memo: dict[tuple[str, Any], tuple[str, bool]] = {}
+        self.signal_parser = _memoised(
+            lambda cell: parsing.parse_signal(cell, decimal_comma=context.decimal_comma)
+        )
         self.id_header = next((h for _, h, t, _ in self.columns if t == "external_id"), "")
 
     def parse(self, number: int, cells: list[Any]) -> ParsedRow:
         row = ParsedRow(number=number, as_of=self.context.as_of)
         values = row.values
-        decimal_comma = self.context.decimal_comma
         for index, header, target, parser in self.columns:
             cell = cells[index]
             if is_blank(cell):
@@ -168,7 +200,7 @@ class RowParser:
                 elif target == "segment":
                     values["segment"] = self._free(row, header, cell, parsing.SEGMENTS, "segment")
                 elif target == "owner":
-                    row.owner = self.context.owners.find(parsing.text(cell))
+                    row.owner = self.find_owner(cell)
             except Problem as problem:
                 row.errors.append(CellError(header, problem.code, problem.params))
         row.external_id = values.pop("external_id", "")
@@ -179,14 +211,21 @@ class RowParser:
         for index, name in self.signals:
             cell = cells[index]
             if not is_blank(cell):
-                number, category = parsing.parse_signal(cell, decimal_comma=decimal_comma)
+                number, category = self.signal_parser(cell)
                 row.signals.append((name, number, category))
         return row
 
-    @staticmethod
-    def _free(row: ParsedRow, header: str, cell: Any, table: dict[str, str], kind: str) -> str:
-        limit = INDUSTRY_MAX if kind == "industry" else SEGMENT_MAX
-        value, known = parsing.parse_free_choice(cell, table, max_length=limit)
+    def _free(
+        self, row: ParsedRow, header: str, cell: Any, table: dict[str, str], kind: str
+    ) -> str:
+        key = (kind, cell)
+        found = self.free_memo.get(key)
+        if found is None:
+            limit = INDUSTRY_MAX if kind == "industry" else SEGMENT_MAX
+            found = parsing.parse_free_choice(cell, table, max_length=limit)
+            if len(self.free_memo) < MEMO_SIZE:
+                self.free_memo[key] = found
+        value, known = found
         if not known:
             row.warnings.append(CellError(header, f"{kind}_unknown", {"value": value}))
         return value

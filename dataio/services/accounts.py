@@ -299,7 +299,7 @@ class _ChunkWriter:
         all_ids = ids | {k: v["id"] for k, v in existing.items()}
         self.written_ids.update(ids.values())
         self.written_ids.update(current["id"] for current, _ in updates)
-        self._write_signals(signals, all_ids)
+        self._write_signals(signals, all_ids, set(ids.values()))
         self._write_snapshots(new_snapshots, all_ids)
         self.to_score.extend(ids.values())
         if len(self.to_score) >= CHUNK_ROWS:
@@ -463,18 +463,30 @@ class _ChunkWriter:
             accounts.append(account)
         Account.objects.bulk_update(accounts, [*fields, "updated_at"], batch_size=500)
 
-    def _write_signals(self, signals: list[tuple[ParsedRow, str]], ids: dict[str, int]) -> None:
-        readings = [
-            SignalReading(
-                account_id=ids[external_id],
-                name=name,
-                value=value,
-                category=category,
-                as_of=row.as_of or self.today,
-            )
-            for row, external_id in signals
-            for name, value, category in row.signals
-        ]
+    def _write_signals(
+        self, signals: list[tuple[ParsedRow, str]], ids: dict[str, int], new_ids: set[int]
+    ) -> None:
+        """New accounts' readings cannot exist yet: COPY them. Others are upserted."""
+        fresh: list[tuple[Any, ...]] = []
+        readings = []
+        for row, external_id in signals:
+            account_id = ids[external_id]
+            on = row.as_of or self.today
+            for name, value, category in row.signals:
+                if account_id in new_ids:
+                    fresh.append((account_id, name, value, category, on))
+                else:
+                    readings.append(
+                        SignalReading(
+                            account_id=account_id,
+                            name=name,
+                            value=value,
+                            category=category,
+                            as_of=on,
+                        )
+                    )
+        if fresh:
+            bulk_insert(SignalReading, ("account_id", "name", "value", "category", "as_of"), fresh)
         if readings:
             SignalReading.objects.bulk_create(
                 readings,

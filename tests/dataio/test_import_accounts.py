@@ -324,11 +324,11 @@ def test_a_database_failure_part_way_leaves_the_database_as_it_was(files, team, 
     calls = {"n": 0}
     real = account_import._ChunkWriter._write_signals
 
-    def failing(self, signals, ids):
+    def failing(self, signals, ids, new_ids):
         calls["n"] += 1
         if calls["n"] == 3:  # rows 5-6: after two chunks were written
             raise RuntimeError("disk full")
-        return real(self, signals, ids)
+        return real(self, signals, ids, new_ids)
 
     monkeypatch.setattr(account_import._ChunkWriter, "_write_signals", failing)
     with pytest.raises(RuntimeError):
