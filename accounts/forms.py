@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -168,6 +169,20 @@ class AccountForm(forms.ModelForm):
         if owners is not None:
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
+    def _check_mrr_against_status(self, data: dict[str, object]) -> None:
+        # A churned account's MRR is 0 (what it lost is its churn movement): it gets MRR back only
+        # by becoming active again, a reactivation.
+        was_churned = self.instance.pk is not None and self.instance.status == "churned"
+        mrr = data.get("mrr")
+        if not was_churned or not isinstance(mrr, Decimal):
+            return
+        if data.get("status") == "churned" and mrr != self.instance.mrr:
+            self.add_error(
+                "mrr", _("A churned account has no MRR: set it active to reactivate it.")
+            )
+        elif data.get("status") == "active" and mrr <= 0:
+            self.add_error("mrr", _("A reactivated account needs its new MRR."))
+
     def clean_country(self) -> str:
         code = (self.cleaned_data.get("country") or "").upper()
         if code not in COUNTRY_CODES:
@@ -200,6 +215,7 @@ class AccountForm(forms.ModelForm):
                 )
         else:
             data["churned_on"], data["churn_reason"] = None, ""
+        self._check_mrr_against_status(data)
         for field in ("phase_entered_on", "cash_facts_as_of", "churned_on"):
             value = data.get(field)
             if isinstance(value, date) and value > today:

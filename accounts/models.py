@@ -167,6 +167,9 @@ class Account(models.Model):
         _("churn reason"), max_length=20, choices=ChurnReason, blank=True
     )
     is_expected_churn = models.BooleanField(_("expected churn"), default=False)
+    # The date of the last renewal recorded (`accounts.ledger.record_renewal`): a second record of
+    # the same renewal changes nothing.
+    renewed_on = models.DateField(_("last renewed on"), null=True, blank=True)
 
     # The current risk assessment, denormalised for the triage list; history lives in risk.Score.
     risk_score = models.PositiveSmallIntegerField(_("risk score"), null=True, blank=True)
@@ -427,3 +430,50 @@ class AccountSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} as of {self.as_of}"
+
+
+class MovementKind(models.TextChoices):
+    NEW = "new", _("New")
+    EXPANSION = "expansion", _("Expansion")
+    CONTRACTION = "contraction", _("Contraction")
+    CHURN = "churn", _("Churn")
+    REACTIVATION = "reactivation", _("Reactivation")
+
+
+class MrrMovement(models.Model):
+    """One dated change of an account's MRR. The account's MRR is the sum of its movements.
+
+    Written only by `accounts.ledger`; never edited or deleted, so the history of revenue can be
+    replayed month by month. `source` says what caused it ("edit", "lever", "import", "opening"...)
+    and `source_id` which row of that source (a proposal's id, an import's line).
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mrr_movements")
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=MovementKind)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    mrr_after = models.DecimalField(_("MRR after"), max_digits=12, decimal_places=2)
+    source = models.CharField(_("source"), max_length=20)
+    source_id = models.CharField(_("source id"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "on", "id"]
+        indexes = [
+            models.Index("account", "on", "id", name="mrrmovement_account_idx"),
+            # Monthly aggregates scan one range of dates.
+            models.Index("on", "kind", name="mrrmovement_on_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(mrr_after__gte=0), name="mrrmovement_after_gte_0"),
+            models.CheckConstraint(condition=~Q(amount=0), name="mrrmovement_amount_not_zero"),
+        ]
+        verbose_name = _("MRR movement")
+        verbose_name_plural = _("MRR movements")
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind} {self.amount} {self.currency}"

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import ledger
 from accounts.cache import bump_portfolio_version
 from accounts.models import (
     SNAPSHOT_FIELDS,
@@ -35,47 +36,94 @@ def _display(value: Any) -> str:
     return str(getattr(value, "pk", value))[:200]
 
 
+# Written through the MRR ledger, never directly: the account's MRR is the sum of its movements.
+LEDGER_FIELDS = ("mrr", "status", "churned_on", "churn_reason")
+
+
 @transaction.atomic
 def update_account(*, account: Account, changes: dict[str, Any], user: User | None) -> list[str]:
-    """Apply the changed fields, record each change, rescore. Returns the changed field names."""
+    """Apply the changed fields, record each change, rescore. Returns the changed field names.
+
+    MRR, status and churn go through the ledger (`accounts.ledger`), dated today (a churn on its
+    churn date)."""
     old = Account.objects.select_for_update().get(pk=account.pk)
     changed = [name for name, value in changes.items() if getattr(old, name) != value]
     if not changed:
         return []
-    now = timezone.now()
-    FactChange.objects.bulk_create(
-        FactChange(
-            account=account,
-            changed_at=now,
-            changed_by=user,
-            field=name,
-            old_value=_display(getattr(old, name)),
-            new_value=_display(changes[name]),
+    plain = [name for name in changed if name not in LEDGER_FIELDS]
+    if plain:
+        now = timezone.now()
+        FactChange.objects.bulk_create(
+            FactChange(
+                account=account,
+                changed_at=now,
+                changed_by=user,
+                field=name,
+                old_value=_display(getattr(old, name)),
+                new_value=_display(changes[name]),
+            )
+            for name in plain
         )
-        for name in changed
-    )
-    for name in changed:
-        setattr(account, name, changes[name])
-    account.save(update_fields=[*changed, "updated_at"])
+        for name in plain:
+            setattr(account, name, changes[name])
+        account.save(update_fields=[*plain, "updated_at"])
+    _apply_ledger_changes(old=old, account=account, changes=changes, user=user)
     bump_portfolio_version()
     _rescore(account)
     _record_renewal_outcome(old, account, user)
     return changed
 
 
+def _apply_ledger_changes(
+    *, old: Account, account: Account, changes: dict[str, Any], user: User | None
+) -> None:
+    today = timezone.localdate()
+    status = changes.get("status", old.status)
+    mrr = changes.get("mrr", old.mrr)
+    if old.status != Status.CHURNED and status == Status.CHURNED:
+        if mrr > 0:  # the MRR lost is the churn movement, not a contraction to zero first
+            ledger.apply_mrr_change(
+                account=account, new_mrr=mrr, on=today, source="edit", user=user
+            )
+        ledger.apply_churn(
+            account=account,
+            on=changes.get("churned_on") or today,
+            reason=changes.get("churn_reason", ""),
+            source="edit",
+            user=user,
+        )
+    elif old.status == Status.CHURNED and status != Status.CHURNED:
+        ledger.apply_mrr_change(account=account, new_mrr=mrr, on=today, source="edit", user=user)
+    elif status == Status.CHURNED:
+        if "churned_on" in changes or "churn_reason" in changes:
+            ledger.correct_churn(
+                account=account,
+                on=changes.get("churned_on") or old.churned_on or today,
+                reason=changes.get("churn_reason", old.churn_reason),
+                user=user,
+            )
+    elif mrr != old.mrr:
+        ledger.apply_mrr_change(account=account, new_mrr=mrr, on=today, source="edit", user=user)
+
+
+def record_lever_outcome(*, account: Account, outcome: str, user: User | None) -> None:
+    """Tell the levers granted to the account whether its renewal was "saved" or "lost"."""
+    from playbooks.services import record_renewal_outcome
+
+    record_renewal_outcome(account=account, outcome=outcome, user=user)
+
+
 def _record_renewal_outcome(old: Account, new: Account, user: User | None) -> None:
     """A churn, or a renewal date pushed forward on an active account, decides the renewal:
     the levers granted to the account learn whether they saved it."""
-    from playbooks.services import record_renewal_outcome
-
     if new.status == Status.CHURNED and old.status != Status.CHURNED:
-        record_renewal_outcome(account=new, outcome="lost", user=user)
+        record_lever_outcome(account=new, outcome="lost", user=user)
     elif (
         new.status == Status.ACTIVE
         and new.renewal_date is not None
         and (old.renewal_date is None or new.renewal_date > old.renewal_date)
     ):
-        record_renewal_outcome(account=new, outcome="saved", user=user)
+        record_lever_outcome(account=new, outcome="saved", user=user)
 
 
 @transaction.atomic

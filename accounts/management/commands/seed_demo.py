@@ -12,8 +12,10 @@ from django.utils import timezone
 from accounts.bulk import bulk_insert
 from accounts.cache import bump_portfolio_version
 from accounts.demo import generate_account
+from accounts.demo_ledger import seed_mrr_history
 from accounts.models import (
     Account,
+    MrrMovement,
     OutcomeKpi,
     SignalReading,
     Stakeholder,
@@ -72,6 +74,7 @@ class Command(BaseCommand):
                 Account.objects.all().delete()
             users_by_team = self._users()
             self._accounts(count, int(options["seed"]), users_by_team)  # type: ignore[call-overload]
+            self._mrr_history(int(options["seed"]))  # type: ignore[call-overload]
             bump_portfolio_version()
         self._analyze()
         if not options["no_score"]:
@@ -177,9 +180,12 @@ class Command(BaseCommand):
         )
         bulk_insert(
             SignalReading,
-            # COPY applies no Django default: numeric readings carry an explicit empty category.
-            ["account_id", "name", "value", "as_of", "category"],
-            ([ids[d.external_id], *s, ""] for d in demo for s in d.signals),
+            ["account_id", "name", "value", "category", "as_of"],
+            (
+                [ids[d.external_id], name, value, "", on]
+                for d in demo
+                for name, value, on in d.signals
+            ),
         )
         tz = timezone.get_current_timezone()
         bulk_insert(
@@ -198,12 +204,29 @@ class Command(BaseCommand):
             ),
         )
 
+    def _mrr_history(self, seed: int) -> None:
+        """Each account's MRR movements since its contract start, so revenue charts have data."""
+        written = seed_mrr_history(
+            accounts=Account.objects.all(),
+            today=timezone.localdate(),
+            seed=seed,
+            now=timezone.now(),
+        )
+        self.stdout.write(f"Recorded {written} MRR movements.")
+
     def _analyze(self) -> None:
         """Fresh statistics: without them the planner sorts a whole team for the triage list
         instead of walking the attention index (autovacuum may be off or not yet run)."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Account, Stakeholder, UsageSnapshot, OutcomeKpi, SignalReading):
+                for model in (
+                    Account,
+                    Stakeholder,
+                    UsageSnapshot,
+                    OutcomeKpi,
+                    SignalReading,
+                    MrrMovement,
+                ):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _score(self) -> None:
