@@ -35,6 +35,7 @@ MESSAGES = {
     "account_unknown": _("No account with the external id “%(value)s”."),
     "churn_date_missing": _("A churn needs its date."),
     "renewal_date_missing": _("A renewal needs its date."),
+    "renewal_of_churned": _("A churned account cannot renew: record its reactivation instead."),
     "churn_reason_unknown": _("Unknown churn reason “%(value)s”: kept as other."),
 }
 

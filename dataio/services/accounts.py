@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts import ledger
 from accounts.bulk import bulk_insert
 from accounts.models import (
     SNAPSHOT_FIELDS,
@@ -248,7 +249,7 @@ class _ChunkWriter:
         readings = self._readings(existing_ids, signal_dates)
         held, snapshots = self._snapshots(existing_ids, {row.as_of for row in rows if row.as_of})
         new_accounts: list[tuple[ParsedRow, dict[str, Any]]] = []
-        updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        updates: list[tuple[dict[str, Any], dict[str, Any], ParsedRow]] = []
         signals: list[tuple[ParsedRow, str]] = []  # (row, external id)
         new_snapshots: list[tuple[ParsedRow, str]] = []
         for row in rows:
@@ -282,7 +283,7 @@ class _ChunkWriter:
             if changes or signal_changed or snapshot_changed:
                 self.report.updated += 1
                 if changes:
-                    updates.append((current, changes))
+                    updates.append((current, changes, row))
                 if signal_changed:
                     signals.append((row, row.external_id))
                 if snapshot_changed:
@@ -298,7 +299,7 @@ class _ChunkWriter:
         self._update(updates)
         all_ids = ids | {k: v["id"] for k, v in existing.items()}
         self.written_ids.update(ids.values())
-        self.written_ids.update(current["id"] for current, _ in updates)
+        self.written_ids.update(current["id"] for current, _changes, _row in updates)
         self._write_signals(signals, all_ids, set(ids.values()))
         self._write_snapshots(new_snapshots, all_ids)
         self.to_score.extend(ids.values())
@@ -429,16 +430,37 @@ class _ChunkWriter:
             _NEW_ACCOUNT_FIELDS,
             ([values.get(name) for name in _NEW_ACCOUNT_FIELDS] for _, values in new_accounts),
         )
-        return dict(
+        ids = dict(
             Account.objects.filter(
                 external_id__in=[row.external_id for row, _ in new_accounts]
             ).values_list("external_id", "id")
         )
+        # Their MRR enters the ledger as a "new" movement, like any account's first MRR.
+        ledger.open_ledgers(
+            account_ids=list(ids.values()),
+            on=self.options.as_of or self.today,
+            user=self.options.user,
+        )
+        return ids
 
-    def _update(self, updates: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    def _update(self, updates: list[tuple[dict[str, Any], dict[str, Any], ParsedRow]]) -> None:
         if not updates:
             return
         user = self.options.user
+        for current, changes, row in updates:
+            if "mrr" in changes:
+                # Every MRR change is a dated movement in the ledger, which writes the MRR.
+                ledger.apply_mrr_change(
+                    account=Account(pk=current["id"]),
+                    new_mrr=changes.pop("mrr"),
+                    on=row.as_of or self.today,
+                    source="import",
+                    source_id=str(row.number),
+                    user=user,
+                )
+        updates = [update for update in updates if update[1]]
+        if not updates:
+            return
         FactChange.objects.bulk_create(
             [
                 FactChange(
@@ -449,14 +471,14 @@ class _ChunkWriter:
                     old_value=_display(current.get(name)),
                     new_value=_display(value),
                 )
-                for current, changes in updates
+                for current, changes, _row in updates
                 for name, value in changes.items()
             ],
             batch_size=CHUNK_ROWS,
         )
-        fields = sorted({name for _, changes in updates for name in changes})
+        fields = sorted({name for _, changes, _row in updates for name in changes})
         accounts = []
-        for current, changes in updates:
+        for current, changes, _row in updates:
             account = Account(pk=current["id"], updated_at=self.now)
             for name in fields:
                 setattr(account, name, changes.get(name, current.get(name)))

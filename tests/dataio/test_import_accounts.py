@@ -394,3 +394,24 @@ def test_three_quarterly_snapshots_give_three_dated_scores_and_leave_todays_scor
         Score.objects.filter(account=created, backdated=True).values_list("as_of", "score")
     )
     assert runway_scores[quarters[0]] < runway_scores[quarters[2]]
+
+
+def test_a_history_then_its_outcomes_keep_the_dated_scores_and_todays(files, team):
+    header = ["External ID", "Name", "Contract Start", "MRR", "As of"]
+    quarters = ["2025-03-31", "2025-06-30", "2025-09-30"]
+    rows = [header] + [["R-1", "Leaver", "2024-01-01", "900", q] for q in quarters]
+    run(files.csv("history.csv", rows), team=team)
+    stayer = AccountFactory(external_id="R-2", team=team)
+    from risk.services.scores import rescore_account
+
+    rescore_account(account=stayer)
+    today_score = Account.objects.values_list("risk_score", "scored_at").get(pk=stayer.pk)
+
+    out = files.csv("outcomes.csv", [["External ID", "Churn date"], ["R-1", "2025-11-15"]])
+    call_command("import_outcomes", str(out), stdout=__import__("io").StringIO())
+
+    leaver = Account.objects.get(external_id="R-1")
+    assert (leaver.status, leaver.churned_on) == ("churned", date(2025, 11, 15))
+    dated = Score.objects.filter(account=leaver, backdated=True).values_list("as_of", flat=True)
+    assert sorted(dated) == [date.fromisoformat(q) for q in quarters]
+    assert Account.objects.values_list("risk_score", "scored_at").get(pk=stayer.pk) == today_score
