@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.bulk import bulk_insert
 from accounts.cache import bump_portfolio_version
 from accounts.models import Account, ChurnReason, FactChange, MovementKind, MrrMovement, Status
 from teams.models import User
@@ -326,18 +327,27 @@ def open_ledgers(
     accounts = Account.objects.filter(
         pk__in=account_ids, mrr__gt=0, mrr_movements__isnull=True
     ).values_list("pk", "mrr", "currency", "contract_start")
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
     movements = [
-        MrrMovement(
-            account_id=pk,
-            on=start or on,
-            kind=MovementKind.NEW,
-            amount=mrr,
-            currency=currency,
-            mrr_after=mrr,
-            source=source[:20],
-            created_by=user,
-        )
+        (pk, start or on, MovementKind.NEW, mrr, currency, mrr, source[:20], "", user_id, now)
         for pk, mrr, currency, start in accounts
     ]
-    MrrMovement.objects.bulk_create(movements, batch_size=2000)
+    # COPY on PostgreSQL: a bulk import opens tens of thousands of ledgers at once.
+    bulk_insert(
+        MrrMovement,
+        (
+            "account_id",
+            "on",
+            "kind",
+            "amount",
+            "currency",
+            "mrr_after",
+            "source",
+            "source_id",
+            "created_by_id",
+            "created_at",
+        ),
+        movements,
+    )
     return len(movements)

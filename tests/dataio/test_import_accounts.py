@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import Account, FactChange, SignalReading
+from accounts.models import Account, FactChange, MrrMovement, SignalReading
 from dataio.readers import Unreadable
 from dataio.services import accounts as account_import
 from dataio.services.accounts import ImportOptions, import_accounts
@@ -101,6 +101,8 @@ def test_a_hubspot_export_creates_scored_accounts_with_its_extra_columns_as_sign
     assert nordwind.industry == "travel"
     assert nordwind.contract_start is None and nordwind.renewal_date is None
     assert nordwind.risk_score is not None
+    opening = MrrMovement.objects.get(account=nordwind)
+    assert (opening.kind, opening.amount, opening.on) == ("new", Decimal("10000.00"), timezone.localdate())
     assert Account.objects.get(external_id="102").owner is None
     readings = {
         (r.name, r.value, r.category) for r in SignalReading.objects.filter(account=nordwind)
