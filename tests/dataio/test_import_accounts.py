@@ -102,7 +102,11 @@ def test_a_hubspot_export_creates_scored_accounts_with_its_extra_columns_as_sign
     assert nordwind.contract_start is None and nordwind.renewal_date is None
     assert nordwind.risk_score is not None
     opening = MrrMovement.objects.get(account=nordwind)
-    assert (opening.kind, opening.amount, opening.on) == ("new", Decimal("10000.00"), timezone.localdate())
+    assert (opening.kind, opening.amount, opening.on) == (
+        "new",
+        Decimal("10000.00"),
+        timezone.localdate(),
+    )
     assert Account.objects.get(external_id="102").owner is None
     readings = {
         (r.name, r.value, r.category) for r in SignalReading.objects.filter(account=nordwind)
