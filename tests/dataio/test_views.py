@@ -185,3 +185,35 @@ def test_the_triage_list_links_to_the_exports_with_its_filters(csm_client, accou
     assert reverse("dataio:export", args=["triage", "xlsx"]) + "?industry=travel" in (
         page.content.decode()
     )
+
+
+def test_a_large_file_is_checked_by_a_task_and_the_page_polls_its_progress(
+    manager, team, settings
+):
+    settings.DATAIO_INLINE_MAX_BYTES = 0  # every file goes to Celery (eager in tests)
+    client = client_for(manager)
+    upload(client, default_team=team.pk)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING)
+    polled = client.get(
+        reverse("dataio:job", args=[job.pk]), {"poll": "1"}, headers={"HX-Request": "true"}
+    )
+    assert polled.content.decode().lstrip().startswith('<section id="job-status"')
+    assert 'hx-trigger="every 1s"' in polled.content.decode()
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.UPLOADED)
+    client.post(reverse("dataio:check", args=[job.pk]), mapping_post(job))
+    job.refresh_from_db()
+    assert (job.status, job.report["created"]) == (ImportStatus.CHECKED, 2)
+    client.post(reverse("dataio:run", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert Account.objects.count() == 2
+
+
+def test_a_file_over_the_size_limit_is_refused(manager, settings):
+    settings.DATAIO_MAX_UPLOAD_MB = 0
+    response = upload(client_for(manager))
+    assert response.status_code == 400
+    assert "The file is larger than 0 MB." in response.content.decode()
+    assert not ImportJob.objects.exists()
