@@ -187,9 +187,7 @@ def test_the_triage_list_links_to_the_exports_with_its_filters(csm_client, accou
     )
 
 
-def test_a_large_file_is_checked_by_a_task_and_the_page_polls_its_progress(
-    manager, team, settings
-):
+def test_a_large_file_is_checked_by_a_task_and_the_page_polls_its_progress(manager, team, settings):
     settings.DATAIO_INLINE_MAX_BYTES = 0  # every file goes to Celery (eager in tests)
     client = client_for(manager)
     upload(client, default_team=team.pk)
