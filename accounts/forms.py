@@ -12,6 +12,7 @@ from accounts.models import (
     Industry,
     OutcomeKpi,
     Phase,
+    Segment,
     SignalReading,
     Stakeholder,
     Touchpoint,
@@ -19,7 +20,7 @@ from accounts.models import (
 )
 from accounts.queries import DEFAULT_SORT, SORT_CHOICES, SORTS, TriageFilters
 from churnguard.validation import BoundedInputMixin, validate_currency_code
-from churnguard.widgets import FastSelect
+from churnguard.widgets import FastSelect, SuggestInput
 
 
 def _with_blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -136,6 +137,9 @@ class AccountForm(BoundedInputMixin, forms.ModelForm):
             "churn_reason",
         ]
         widgets = {
+            "industry": SuggestInput(Industry.choices),
+            "segment": SuggestInput(Segment.choices),
+        } | {
             name: DateInput()
             for name in (
                 "contract_start",
@@ -155,6 +159,8 @@ class AccountForm(BoundedInputMixin, forms.ModelForm):
 
     def __init__(self, *args: object, owners: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Imports may leave the phase unknown; a person editing the account picks one.
+        self.fields["phase"].required = True
         if owners is not None:
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.bulk import bulk_insert
 from accounts.models import Account, ChurnReason, FactChange, MovementKind, MrrMovement, Status
 from churnguard.portfolio import portfolio_changed
 from teams.models import User
@@ -82,13 +83,19 @@ def _ensure_opened(locked: Account) -> None:
     if locked.mrr > 0 and not MrrMovement.objects.filter(account_id=locked.pk).exists():
         MrrMovement.objects.create(
             account_id=locked.pk,
-            on=locked.contract_start,
+            on=_opened_on(locked),
             kind=MovementKind.NEW,
             amount=locked.mrr,
             currency=locked.currency,
             mrr_after=locked.mrr,
             source="opening",
         )
+
+
+def _opened_on(account: Account) -> date:
+    """When the account's revenue started: its contract start, else (an import that did not
+    say) the day it was created."""
+    return account.contract_start or timezone.localdate(account.created_at)
 
 
 def _movement(
@@ -182,7 +189,8 @@ def apply_churn(
     if locked.status == Status.CHURNED:
         return False
     _ensure_opened(locked)
-    on = max(on, locked.contract_start)
+    if locked.contract_start is not None:
+        on = max(on, locked.contract_start)
     if locked.mrr > 0:
         _movement(
             locked,
@@ -209,7 +217,8 @@ def correct_churn(*, account: Account, on: date, reason: str, user: User | None 
     locked = _lock(account)
     if locked.status != Status.CHURNED:
         raise LedgerError("Only a churned account has a churn to correct.")
-    on = max(on, locked.contract_start)
+    if locked.contract_start is not None:
+        on = max(on, locked.contract_start)
     if on != locked.churned_on:
         latest = (
             MrrMovement.objects.filter(account_id=locked.pk, kind=MovementKind.CHURN)
@@ -243,7 +252,7 @@ def apply_renewal(
         )
         locked.refresh_from_db()
     term = locked.contract_term_months or DEFAULT_TERM_MONTHS
-    next_renewal = add_months(locked.renewal_date, term)
+    next_renewal = add_months(locked.renewal_date or on, term)
     while next_renewal <= on:
         next_renewal = add_months(next_renewal, term)
     _save(account, locked, {"renewed_on": on, "renewal_date": next_renewal}, user)
@@ -307,3 +316,38 @@ def record_renewal(
         return False
     _follow_up(account, old_status=old_status, user=user, renewed=True)
     return True
+
+
+def open_ledgers(
+    *, account_ids: list[int], on: date, source: str = "import", user: User | None = None
+) -> int:
+    """`open_ledger` for many new accounts at once (a bulk import): each account with MRR and no
+    movement gets its "new" movement, on its contract start or else `on`. Must run inside a
+    transaction. Returns the movements written."""
+    accounts = Account.objects.filter(
+        pk__in=account_ids, mrr__gt=0, mrr_movements__isnull=True
+    ).values_list("pk", "mrr", "currency", "contract_start")
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
+    movements = [
+        (pk, start or on, MovementKind.NEW, mrr, currency, mrr, source[:20], "", user_id, now)
+        for pk, mrr, currency, start in accounts
+    ]
+    # COPY on PostgreSQL: a bulk import opens tens of thousands of ledgers at once.
+    bulk_insert(
+        MrrMovement,
+        (
+            "account_id",
+            "on",
+            "kind",
+            "amount",
+            "currency",
+            "mrr_after",
+            "source",
+            "source_id",
+            "created_by_id",
+            "created_at",
+        ),
+        movements,
+    )
+    return len(movements)

@@ -99,17 +99,24 @@ class Account(models.Model):
         help_text=_("The id in your CRM."),
         validators=[validate_single_line],
     )
-    industry = models.CharField(_("industry"), max_length=32, choices=Industry)
+    # Free text: the Industry and Segment values are suggestions; an import keeps what a CRM says
+    # ("Internet"), and the risk model scores a value it does not know with its default points.
+    industry = models.CharField(_("industry"), max_length=64, blank=True)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. FR"))
-    segment = models.CharField(_("segment"), max_length=16, choices=Segment)
+    segment = models.CharField(_("segment"), max_length=32, blank=True)
     mrr = models.DecimalField(
         _("MRR"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
     currency = models.CharField(
         _("currency"), max_length=3, default="EUR", validators=[validate_currency_code]
     )
-    contract_start = models.DateField(_("contract start"), validators=[validate_sane_date])
-    renewal_date = models.DateField(_("renewal date"), validators=[validate_sane_date])
+    # Unknown when an import's file had no such column.
+    contract_start = models.DateField(
+        _("contract start"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    renewal_date = models.DateField(
+        _("renewal date"), null=True, blank=True, validators=[validate_sane_date]
+    )
     break_clause_date = models.DateField(
         _("break clause"), null=True, blank=True, validators=[validate_sane_date]
     )
@@ -127,7 +134,8 @@ class Account(models.Model):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    phase = models.CharField(_("journey phase"), max_length=16, choices=Phase)
+    # Blank when an import did not say; the account form asks for it.
+    phase = models.CharField(_("journey phase"), max_length=16, choices=Phase, blank=True)
     phase_entered_on = models.DateField(_("phase entered on"), validators=[validate_sane_date])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -236,6 +244,12 @@ class Account(models.Model):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+    def get_industry_display(self) -> str:
+        return str(dict(Industry.choices).get(self.industry, self.industry))
+
+    def get_segment_display(self) -> str:
+        return str(dict(Segment.choices).get(self.segment, self.segment))
 
     @property
     def is_churned(self) -> bool:

@@ -70,7 +70,7 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
     for v in values:
         first, last = v["owner__first_name"], v["owner__last_name"]
         owner = f"{first} {last}".strip() or (v["owner__username"] or "")
-        renewal: date = v["renewal_date"]
+        renewal: date | None = v["renewal_date"]
         if renewal not in short_dates:
             short_dates[renewal] = format_date(renewal, locale)
         rows.append(
@@ -87,7 +87,7 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
                 band_label=bands.get(v["risk_band"], ""),
                 mrr=format_money(v["mrr"], v["currency"], locale, whole=True),
                 renewal=short_dates[renewal],
-                renewal_soon=0 <= (renewal - today).days <= 90,
+                renewal_soon=renewal is not None and 0 <= (renewal - today).days <= 90,
                 owner=owner,
                 is_expected_churn=v["is_expected_churn"],
                 override_band=v["override_band"] or "",

@@ -118,7 +118,11 @@ def _record_renewal_outcome(old: Account, new: Account, user: User | None) -> No
     the levers granted to the account learn whether they saved it."""
     if new.status == Status.CHURNED and old.status != Status.CHURNED:
         record_lever_outcome(account=new, outcome="lost", user=user)
-    elif new.status == Status.ACTIVE and new.renewal_date > old.renewal_date:
+    elif (
+        new.status == Status.ACTIVE
+        and new.renewal_date is not None
+        and (old.renewal_date is None or new.renewal_date > old.renewal_date)
+    ):
         record_lever_outcome(account=new, outcome="saved", user=user)
 
 

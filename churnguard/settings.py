@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",
     "api",
     "webhooks",
+    "dataio",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Imports: the largest file accepted in the browser (MB), and the size up to which the dry run
+# runs within the upload request rather than as a background task.
+DATAIO_MAX_UPLOAD_MB = env_int("DATAIO_MAX_UPLOAD_MB", 50)
+DATAIO_INLINE_MAX_BYTES = env_int("DATAIO_INLINE_MAX_BYTES", 256 * 1024)
 
 # Celery: without REDIS_URL tasks run eagerly in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")

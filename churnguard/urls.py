@@ -16,6 +16,7 @@ urlpatterns = [
     path("settings/api-tokens/", include("api.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", api_urls),
+    path("data/", include("dataio.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -32,3 +32,20 @@ class FastSelect(forms.Select):
     ) -> Iterable[tuple[str, str, bool]]:
         for code, label in choices:
             yield str(code), str(label), str(code) == selected
+
+
+class SuggestInput(forms.TextInput):
+    """A text input with a list of suggested values: any text is accepted."""
+
+    template_name = "accounts/widgets/suggest_input.html"
+
+    def __init__(self, suggestions: Iterable[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.suggestions = suggestions
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        list_id = f"{name}-suggestions"
+        context = super().get_context(name, value, {**(attrs or {}), "list": list_id})
+        context["widget"]["list_id"] = list_id
+        context["widget"]["suggestions"] = list(self.suggestions)
+        return context

@@ -34,7 +34,7 @@ class AccountRow(NamedTuple):
     phase_entered_on: date
     planned_go_live: date | None
     break_clause_date: date | None
-    renewal_date: date
+    renewal_date: date | None
     signing_discount_pct: Decimal
     funding_stage: str
     cash_runway_months: Decimal | None

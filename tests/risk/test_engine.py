@@ -77,16 +77,16 @@ def test_industry_points_come_from_the_table(code, points, reason):
     assert (c.factor, c.points, c.reason, c.has_data) == ("industry", points, reason, True)
 
 
-@pytest.mark.parametrize(
-    ("code", "reason"),
-    [
-        (None, "No industry recorded"),
-        ("mining", "Industry 'mining' is not in the risk model's table"),
-    ],
-)
-def test_industry_without_a_known_code_has_no_data(code, reason):
-    c = f.industry(AccountFacts(industry=code), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+def test_no_industry_has_no_data():
+    c = f.industry(AccountFacts(industry=None), MODEL, AS_OF)
+    assert (c.points, c.reason, c.has_data) == (0, "No industry recorded", False)
+
+
+def test_an_industry_the_table_does_not_list_gets_the_default_points():
+    c = f.industry(AccountFacts(industry="Mining"), MODEL, AS_OF)
+    default = MODEL.industry_points["other"]
+    assert (c.points, c.has_data) == (default, True)
+    assert c.reason.startswith("Mining industry: ")
 
 
 # Geography -----------------------------------------------------------------------------------

@@ -53,6 +53,14 @@ MODELS = (
         },
         industry_points={**DEFAULT_MODEL["industry_points"], "crypto": 9},
     ),
+    # Without an "other" row, an industry the table does not list has no points at all.
+    _model(
+        industry_points={
+            code: points
+            for code, points in DEFAULT_MODEL["industry_points"].items()
+            if code != "other"
+        }
+    ),
 )
 
 

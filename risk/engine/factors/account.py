@@ -29,6 +29,10 @@ _PHASE_WORDS = {
 }
 
 
+# The row of the industry table that scores an industry it does not list.
+DEFAULT_INDUSTRY = "other"
+
+
 def industry(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
     code = facts.industry
     if code is None:
@@ -37,6 +41,9 @@ def industry(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contributi
     found = memo.get(code)
     if found is None:
         points = model.industry_points.get(code)
+        if points is None:
+            # An industry the table does not list (a CRM's own wording) gets the default points.
+            points = model.industry_points.get(DEFAULT_INDUSTRY)
         if points is None:
             found = missing("industry", f"Industry {code!r} is not in the risk model's table")
         else:

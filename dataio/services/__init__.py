@@ -1,0 +1,1 @@
+"""Writes of the import: accounts (dataio.services.accounts) and outcomes (.outcomes)."""
