@@ -72,7 +72,7 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
         owner = f"{first} {last}".strip() or (v["owner__username"] or "")
         renewal: date | None = v["renewal_date"]
         if renewal not in short_dates:
-            short_dates[renewal] = format_date(renewal, locale)
+            short_dates[renewal] = "" if renewal is None else format_date(renewal, locale)
         rows.append(
             TriageRow(
                 url=url_template.format(v["id"]),
