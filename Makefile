@@ -27,7 +27,7 @@ test: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy risk/engine playbooks/levers
+	.venv/bin/mypy .
 	.venv/bin/lint-imports
 
 worker: install

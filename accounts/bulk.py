@@ -24,15 +24,22 @@ def bulk_insert(
     for row in rows:
         batch.append(model(**dict(zip(fields, row, strict=True))))
         if len(batch) >= BATCH_SIZE:
-            model.objects.bulk_create(batch)
+            model._default_manager.bulk_create(batch)
             batch.clear()
     if batch:
-        model.objects.bulk_create(batch)
+        model._default_manager.bulk_create(batch)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
 
 
 def _copy(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     meta = model._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(model, f)) for f in fields)
     table = connection.ops.quote_name(meta.db_table)
     json_fields = [
         i for i, f in enumerate(fields) if isinstance(meta.get_field(f), models.JSONField)

@@ -194,7 +194,7 @@ class DemoAccount:
     stakeholders: list[tuple[object, ...]] = field(default_factory=list)
     usage: list[tuple[object, ...]] = field(default_factory=list)
     kpis: list[tuple[object, ...]] = field(default_factory=list)
-    touchpoints: list[tuple[object, ...]] = field(default_factory=list)
+    touchpoints: list[tuple[str, date]] = field(default_factory=list)
     signals: list[tuple[object, ...]] = field(default_factory=list)
 
 

@@ -1,8 +1,11 @@
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import COUNTRY_CODES, country_choices
@@ -22,8 +25,11 @@ from accounts.queries import DEFAULT_SORT, SORT_CHOICES, SORTS, TriageFilters
 from churnguard.validation import BoundedInputMixin, validate_currency_code
 from churnguard.widgets import FastSelect, SuggestInput
 
+StrOrLazy = str | Promise
+Choices = list[tuple[str, StrOrLazy]]
 
-def _with_blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+
+def _with_blank(label: StrOrLazy, choices: Iterable[tuple[str, StrOrLazy]]) -> Choices:
     return [("", label), *choices]
 
 
@@ -60,17 +66,21 @@ class TriageFilterForm(BoundedInputMixin, forms.Form):
 
     def __init__(self, *args: object, owners: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["phase"].choices = _with_blank(_("All phases"), list(Phase.choices))
-        self.fields["band"].choices = _with_blank(_("All bands"), list(Band.choices))
-        self.fields["industry"].choices = _with_blank(_("All industries"), list(Industry.choices))
-        self.fields["country"].choices = _with_blank(_("All countries"), country_choices())
-        self.fields["owner"].choices = [("", _("All owners")), *owners]
-        for field in self.fields.values():
+        choices: dict[str, Choices] = {
+            "phase": _with_blank(_("All phases"), Phase.choices),
+            "band": _with_blank(_("All bands"), Band.choices),
+            "industry": _with_blank(_("All industries"), Industry.choices),
+            "country": _with_blank(_("All countries"), country_choices()),
+            "owner": _with_blank(_("All owners"), [(str(pk), name) for pk, name in owners]),
+        }
+        for name, field in self.fields.items():
             if isinstance(field, forms.ChoiceField):
-                field.widget = FastSelect(choices=field.choices)
+                if name in choices:
+                    field.choices = choices[name]
+                field.widget = FastSelect(choices=field.choices)  # type: ignore[arg-type]
 
     def to_filters(self) -> TriageFilters:
-        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else self._valid_part()
         renewal = data.get("renewal") or ""
         expected = data.get("expected_churn") or ""
         sort = data.get("sort") or DEFAULT_SORT
@@ -87,7 +97,7 @@ class TriageFilterForm(BoundedInputMixin, forms.Form):
             sort=sort if sort in SORTS else DEFAULT_SORT,
         )
 
-    def _valid_part(self) -> dict[str, object]:
+    def _valid_part(self) -> dict[str, Any]:
         # Keep the filters that were valid; the template shows the errors of the others.
         return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
 

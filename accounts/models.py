@@ -417,9 +417,10 @@ class FactChange(models.Model):
         if self.field == "stakeholder_left":
             return str(_("Stakeholder left"))
         try:
-            return str(Account._meta.get_field(self.field).verbose_name).capitalize()
+            field = Account._meta.get_field(self.field)
         except FieldDoesNotExist:
             return self.field
+        return str(getattr(field, "verbose_name", self.field)).capitalize()
 
 
 # The account fields that scoring reads, and that a dated snapshot may record.

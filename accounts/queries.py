@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ def quarter_bounds(today: date) -> tuple[date, date]:
 @dataclass(frozen=True, slots=True)
 class SortKey:
     label: str | Promise
-    order: tuple[object, ...]
+    order: tuple[str | OrderBy, ...]
 
 
 # The sort keys a user may pick, in one place (the filter form's choices come from here);

@@ -114,7 +114,9 @@ def send_digests(*, run: RescoreRun) -> int:
     return sent
 
 
-def _send_digest(run: RescoreRun, user: User, moves: list[Score], proposals: list) -> bool:
+def _send_digest(
+    run: RescoreRun, user: User, moves: list[Score], proposals: list[ExpectedChurn]
+) -> bool:
     if not user.email or not (moves or proposals):
         return False
     try:

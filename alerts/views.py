@@ -40,7 +40,7 @@ def _list_page(request: AuthedRequest, *, show: str, refused: SnoozeForm | None 
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     for listed in page.object_list:
         is_refused = refused is not None and refused.prefix == _snooze_prefix(listed)
-        listed.snooze_form = refused if is_refused else snooze_form(listed)
+        listed.snooze_form = refused if is_refused else snooze_form(listed)  # type: ignore[attr-defined]
     context = {"page": page, "show": show}
     return render(request, "alerts/alert_list.html", context, status=400 if refused else 200)
 

@@ -1,8 +1,10 @@
 import hashlib
 from functools import cached_property
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 # A count over a large filtered portfolio costs more than the page itself; a minute-old total
 # is good enough for "1,234 accounts", while the rows themselves are always fresh.
@@ -39,6 +41,6 @@ class CachedCountPaginator(Paginator):
         key = "count:" + hashlib.sha256(name.encode()).hexdigest()
         total = cache.get(key)
         if total is None:
-            total = self.object_list.count()
+            total = cast(QuerySet[Any], self.object_list).count()
             cache.set(key, total, COUNT_TTL_SECONDS)
         return total

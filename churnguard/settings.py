@@ -110,7 +110,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / env_str("SQLITE_PATH", "db.sqlite3"),
+            "NAME": str(BASE_DIR / env_str("SQLITE_PATH", "db.sqlite3")),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -55,8 +55,7 @@ class ProposalEventInline(admin.TabularInline):
     model = ProposalEvent
     extra = 0
     can_delete = False
-    fields = ["at", "from_state", "to_state", "actor", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_state", "to_state", "actor", "comment")
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -59,7 +59,9 @@ def explain_account(
 def _changes(previous: Score | None, assessment: engine.Assessment) -> tuple[FactorChange, ...]:
     if previous is None:
         return ()
-    before = {c["factor"]: (c["points"], c["reason"]) for c in previous.contributions}
+    before: dict[str, tuple[int, str]] = {
+        c["factor"]: (c["points"], c["reason"]) for c in previous.contributions
+    }
     changes = [
         FactorChange(
             c.factor,

@@ -1,6 +1,7 @@
 """The risk model as versioned data, and the scores it produced."""
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -149,7 +150,7 @@ class Score(models.Model):
         return f"{self.score} ({self.band})"
 
     @property
-    def contributions(self) -> list[dict[str, object]]:
+    def contributions(self) -> list[dict[str, Any]]:
         """[{"factor", "points", "reason"}], biggest drag first."""
         return [
             {"factor": factor, "points": points, "reason": reason}

@@ -15,7 +15,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("ChurnGuard"), {"fields": ["role", "team", "managed_teams"]}),
     )
     filter_horizontal = ["managed_teams", "groups", "user_permissions"]

@@ -5,7 +5,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from risk import engine
-from risk.models import ModelStatus, RiskModel, RunTrigger
+from risk.models import ModelStatus, RescoreRun, RiskModel, RunTrigger
 from teams.models import User
 
 
@@ -56,7 +56,7 @@ def _serialise_publishing() -> None:
 
 
 @transaction.atomic
-def publish_model(*, model: RiskModel, user: User | None):
+def publish_model(*, model: RiskModel, user: User | None) -> RescoreRun:
     """Make a draft the active model, retire the previous one, and start a full rescoring.
 
     Returns the RescoreRun that will bring every score to the new version (it runs after the

@@ -1,6 +1,8 @@
 """Expected churn: proposals raised by the rule, decided by managers, lifted on request."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Q
@@ -100,7 +102,12 @@ def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
     return created
 
 
-def _dismissals_holding(ids: list[int], *, today: date) -> dict[int, dict[str, object]]:
+class Hold(TypedDict):
+    suppressed_until: date | None
+    band_at_decision: str
+
+
+def _dismissals_holding(ids: list[int], *, today: date) -> dict[int, Hold]:
     """The latest dismissal still in force per account."""
     rows = (
         ExpectedChurn.objects.filter(
@@ -109,7 +116,7 @@ def _dismissals_holding(ids: list[int], *, today: date) -> dict[int, dict[str, o
         .order_by("account_id", "-decided_at")
         .values_list("account_id", "suppressed_until", "band_at_decision")
     )
-    holds: dict[int, dict[str, object]] = {}
+    holds: dict[int, Hold] = {}
     for pk, until, band in rows:
         holds.setdefault(pk, {"suppressed_until": until, "band_at_decision": band})
     return holds
@@ -171,7 +178,9 @@ def lift(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedChur
     return locked
 
 
-def _decide(proposal: ExpectedChurn, manager: User, reason: str, status: str, extra=()) -> None:
+def _decide(
+    proposal: ExpectedChurn, manager: User, reason: str, status: str, extra: Iterable[str] = ()
+) -> None:
     if not reason.strip():
         raise DecisionError(_("A reason is required: the decision is shared with the team."))
     proposal.status = status

@@ -37,7 +37,7 @@ def proposals(csm, team) -> dict[str, ExpectedChurn]:  # type: ignore[no-untyped
     """Two accounts the nightly rule proposed as expected churn."""
     raised = {}
     for name, mrr in (("Nordwind Voyages", "9000.00"), ("Sable Events", "4000.00")):
-        account = AccountFactory(
+        account = AccountFactory.create(
             team=team,
             owner=csm,
             name=name,

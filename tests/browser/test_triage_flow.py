@@ -33,7 +33,7 @@ def portfolio(csm, team) -> dict[str, Account]:
     }
     accounts = {}
     for name, phase in phases.items():
-        account = AccountFactory(team=team, owner=csm, name=name, phase=phase)
+        account = AccountFactory.create(team=team, owner=csm, name=name, phase=phase)
         rescore_account(account=account)
         accounts[name] = account
     return accounts

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if options["celery"]:
             run = self._start(synchronous=False)
         else:
-            run = self._resume(options["resume"]) if options["resume"] else self._start()
+            run = self._resume(int(str(options["resume"]))) if options["resume"] else self._start()
             pending = list(
                 run.chunks.filter(status=ChunkStatus.PENDING).values_list("pk", flat=True)
             )
@@ -95,7 +95,7 @@ class Command(BaseCommand):
         except runs.RunAlreadyRunning as error:
             raise CommandError(f"{error} Resume it with --resume {error.run.pk}.") from None
 
-    def _resume(self, run_id: object) -> RescoreRun:
+    def _resume(self, run_id: int) -> RescoreRun:
         run = RescoreRun.objects.filter(pk=run_id).first()
         if run is None:
             raise CommandError(f"No rescore run {run_id}.")
