@@ -16,8 +16,10 @@ French groups digits with a narrow no-break space and keeps "€" and "%" on the
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 NARROW_NBSP = "\u202f"
+ONE = Decimal(1)
 NBSP = "\u00a0"
 
 
@@ -100,6 +102,7 @@ LOCALES: dict[str, LocaleFormat] = {
 DEFAULT_LOCALE = "en-gb"
 
 
+@cache  # a handful of language codes, asked for by every value on a page
 def locale_for(language_code: str | None) -> str:
     """The format locale for a Django language code ("en", "en-us", "fr-ca", None...)."""
     code = (language_code or "").lower().replace("_", "-")
@@ -151,17 +154,13 @@ def _decimal(value: object) -> Decimal | None:
 
 def _digits(number: Decimal, places: int, table: LocaleFormat, *, trim: bool) -> str:
     """The unsigned number, grouped by thousands, with `places` decimals (trimmed if asked)."""
-    rounded = abs(number).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    whole, _, fraction = f"{rounded:f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = table.group.join(groups)
+    rounded = abs(number).quantize(ONE.scaleb(-places), rounding=ROUND_HALF_UP)
+    whole, _, fraction = f"{rounded:,f}".partition(".")
+    if table.group != ",":
+        whole = whole.replace(",", table.group)
     if trim:
         fraction = fraction.rstrip("0")
-    return f"{text}{table.decimal}{fraction}" if fraction else text
+    return f"{whole}{table.decimal}{fraction}" if fraction else whole
 
 
 def format_number(value: object, locale: str, *, places: int = 2) -> str:

@@ -1,18 +1,43 @@
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput
-from accounts.models import Band, Phase
+from accounts.models import Band, FundingStage, Phase
 from churnguard.validation import BoundedInputMixin
+from risk.engine import AccountFacts, UsagePoint
 from risk.services.overrides import OverrideError, check_expiry
 
 
 class WhatIfForm(BoundedInputMixin, forms.Form):
-    """Try other facts on an account without saving them."""
+    """Try other facts on an account without saving them: every fact a CSM could change.
+
+    A field left empty keeps the account's own fact. Bounds are the account form's, so a
+    hypothesis can never be something the account could not hold.
+    """
 
     prefix = "whatif"  # the account page also has a phase form
 
+    phase = forms.ChoiceField(
+        label=_("Journey phase"), choices=[("", "–"), *Phase.choices], required=False
+    )
+    renewal_on = forms.DateField(label=_("Renewal date"), required=False, widget=DateInput())
+    planned_go_live_on = forms.DateField(
+        label=_("Planned go-live"), required=False, widget=DateInput()
+    )
+    signing_discount_pct = forms.DecimalField(
+        label=_("Discount at signing (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+    )
+    funding_stage = forms.ChoiceField(
+        label=_("Funding stage"), choices=[("", "–"), *FundingStage.choices], required=False
+    )
     cash_runway_months = forms.DecimalField(
         label=_("Cash runway (months)"),
         required=False,
@@ -20,7 +45,52 @@ class WhatIfForm(BoundedInputMixin, forms.Form):
         max_value=600,
         decimal_places=1,
     )
-    phase = forms.ChoiceField(label=_("Journey phase"), choices=Phase.choices, required=False)
+    monthly_burn = forms.DecimalField(
+        label=_("Monthly burn"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+    )
+    late_payments = forms.IntegerField(
+        label=_("Late payments (12 months)"), required=False, min_value=0, max_value=365
+    )
+    adoption_pct = forms.IntegerField(
+        label=_("Active seats today (%)"), required=False, min_value=0, max_value=100
+    )
+    key_stakeholder_leaves = forms.BooleanField(
+        label=_("A key stakeholder leaves today"), required=False
+    )
+
+    CASH_FIELDS = ("funding_stage", "cash_runway_months", "monthly_burn", "late_payments")
+
+    def fact_changes(self, facts: AccountFacts, *, today: date) -> dict[str, Any]:
+        """The engine facts this hypothesis replaces (call once the form is valid)."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        changes: dict[str, Any] = {
+            k: data[k]
+            for k in (
+                "phase",
+                "renewal_on",
+                "planned_go_live_on",
+                "signing_discount_pct",
+                *self.CASH_FIELDS,
+            )
+            if k in data
+        }
+        if "phase" in changes and changes["phase"] != facts.phase:
+            changes["phase_entered_on"] = today
+        if any(k in changes for k in self.CASH_FIELDS):
+            changes["cash_facts_as_of"] = today  # hypothetical cash facts are as fresh as today
+        if "adoption_pct" in data:
+            seats = max((p.licensed_seats for p in facts.usage), default=100) or 100
+            active = round(seats * data["adoption_pct"] / 100)
+            usage = [p for p in facts.usage if p.on != today]
+            changes["usage"] = (*usage, UsagePoint(today, active, seats))
+        if data.get("key_stakeholder_leaves"):
+            changes["key_stakeholder_left_on"] = today
+            changes["stakeholders_known"] = True
+        return changes
 
 
 class BandOverrideForm(BoundedInputMixin, forms.Form):

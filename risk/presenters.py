@@ -1,13 +1,13 @@
 """Display values for the risk panel: factor bars and the score trend as an SVG polyline."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
 from risk import engine
-from risk.explain import Explanation, explain_account
+from risk.explain import Explanation, FactorChange, explain_account
 from risk.models import Score
 from risk.queries import (
     NoPublishedModel,
@@ -46,27 +46,72 @@ class FactorBar:
     has_data: bool
     width_pct: int
     is_protective: bool
+    change: int = 0  # points gained (or lost) since the previous score
+    previous_reason: str = ""  # the reason then, when the factor moved
 
 
 def factor_bars(
-    assessment: engine.Assessment, custom_labels: dict[str, str] | None = None
+    assessment: engine.Assessment,
+    custom_labels: dict[str, str] | None = None,
+    changes: tuple[FactorChange, ...] = (),
 ) -> list[FactorBar]:
     """Biggest drag first (the engine's order); bar widths relative to the largest factor.
-    `custom_labels` names the admin's custom factors ("signal:csat" -> "CSAT (1-5)")."""
+    `custom_labels` names the admin's custom factors ("signal:csat" -> "CSAT (1-5)").
+    `changes` (since the previous score) are shown on the factor's own line, once."""
     custom_labels = custom_labels or {}
+    moved = {change.factor: change for change in changes}
     largest = max((abs(c.points) for c in assessment.contributions), default=0) or 1
-    return [
-        FactorBar(
+    bars = []
+    for c in assessment.contributions:
+        change = moved.get(c.factor)
+        bars.append(
+            FactorBar(
+                c.factor,
+                custom_labels.get(c.factor) or factor_label(c.factor),
+                c.points,
+                localize_reason(c.reason),
+                c.has_data,
+                # Width in steps of 5 %: the CSS has one class per step (no inline style).
+                5 * round(20 * abs(c.points) / largest),
+                c.points < 0,
+                change.points if change else 0,
+                localize_reason(change.previous_reason) if change else "",
+            )
+        )
+    return bars
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfChange:
+    factor: str
+    label: str
+    points_now: int
+    points_then: int
+    change: int
+    reason: str  # the factor's reason under the hypothesis
+
+
+def what_if_changes(
+    current: engine.Assessment,
+    hypothetical: engine.Assessment,
+    custom_labels: dict[str, str] | None = None,
+) -> list[WhatIfChange]:
+    """The factors a hypothesis moves, biggest move first."""
+    custom_labels = custom_labels or {}
+    now = {c.factor: c.points for c in current.contributions}
+    rows = [
+        WhatIfChange(
             c.factor,
             custom_labels.get(c.factor) or factor_label(c.factor),
+            now.get(c.factor, 0),
             c.points,
+            c.points - now.get(c.factor, 0),
             localize_reason(c.reason),
-            c.has_data,
-            round(100 * abs(c.points) / largest),
-            c.points < 0,
         )
-        for c in assessment.contributions
+        for c in hypothetical.contributions
+        if c.points != now.get(c.factor, 0)
     ]
+    return sorted(rows, key=lambda row: -abs(row.change))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,18 +169,11 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
     history = score_history(account)
     return {
         "explanation": explanation,
-        # The engine explains in English; the reader's language is applied here.
-        "changes": [
-            replace(
-                change,
-                reason=localize_reason(change.reason),
-                previous_reason=localize_reason(change.previous_reason),
-            )
-            for change in explanation.changes[:4]
-        ],
         "band_label": Band(explanation.assessment.band).label,
         "bars": factor_bars(
-            explanation.assessment, {f.factor: f.label for f in config.custom_factors}
+            explanation.assessment,
+            {f.factor: f.label for f in config.custom_factors},
+            explanation.changes,
         ),
         "trend": trend_chart(
             history, bands=config.bands, current=explanation.assessment.score, today=today

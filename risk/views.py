@@ -12,41 +12,38 @@ from churnguard.http import AuthedRequest
 from risk.explain import explain_account
 from risk.fact_loader import facts_for_account
 from risk.forms import BandOverrideForm, WhatIfForm
+from risk.presenters import what_if_changes
 from risk.queries import get_band_override_for_user, model_config, published_model
 from risk.services.overrides import lift_override, override_band
 
 
 @require_POST
 def what_if(request: AuthedRequest, pk: int):
-    """Score the account with other facts, without saving anything."""
+    """Score the account with other facts, without saving anything: each factor's change."""
     account = get_account_for_user(request.user, pk)
     form = WhatIfForm(request.POST)
-    context = {"account": account, "what_if_form": form}
+    context: dict[str, object] = {"account": account, "what_if_form": form}
     if form.is_valid():
         today = timezone.localdate()
         risk_model = published_model()
-        facts = facts_for_account(account, as_of=today, model=model_config(risk_model))
-        changes = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        if "cash_runway_months" in changes and facts.cash_facts_as_of is None:
-            changes["cash_facts_as_of"] = today  # a hypothetical runway is as fresh as today
-        if "phase" in changes and changes["phase"] != facts.phase:
-            changes["phase_entered_on"] = today
+        config = model_config(risk_model)
+        facts = facts_for_account(account, as_of=today, model=config)
         current = explain_account(account, as_of=today, risk_model=risk_model, facts=facts)
+        changes = form.fact_changes(facts, today=today)
         hypothetical = explain_account(
-            account, as_of=today, risk_model=risk_model, facts=_replace(facts, **changes)
+            account, as_of=today, risk_model=risk_model, facts=replace(facts, **changes)
         )
+        labels = {f.factor: f.label for f in config.custom_factors}
         context |= {
+            "tried": bool(changes),
             "current": current.assessment,
             "hypothetical": hypothetical.assessment,
             "hypothetical_band_label": Band(hypothetical.assessment.band).label,
             "difference": hypothetical.assessment.score - current.assessment.score,
+            "factor_changes": what_if_changes(current.assessment, hypothetical.assessment, labels),
         }
     status = 200 if form.is_valid() else 400
     return render(request, "accounts/account_detail.html#what-if-result", context, status=status)
-
-
-def _replace(facts, **changes):
-    return replace(facts, **changes)
 
 
 @require_POST

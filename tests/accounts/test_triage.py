@@ -195,3 +195,10 @@ def test_only_a_band_override_that_counts_today_shows_beside_the_band(csm_client
     assert '<span class="badge band-high override">CSM says High</span>' in rows["Overridden"]
     assert "CSM says" not in rows["Lapsed"]
     assert "CSM says" not in rows["Lifted"]
+
+
+def test_rows_come_from_an_autoescaping_template(csm_client, csm, team):
+    AccountFactory(team=team, owner=csm, name='<script>alert("x")</script> & Co')
+    content = csm_client.get(LIST).content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in content

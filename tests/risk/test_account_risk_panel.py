@@ -123,3 +123,77 @@ def test_reasons_are_shown_in_french_on_a_french_page(csm_client, account):
     industry = next(b.reason for b in response.context["bars"] if b.factor == "industry")
     assert industry.startswith("Voyage")
     assert not any("industry" in reason or "Renewal" in reason for reason in reasons)
+
+
+def test_what_if_shows_each_factor_s_change_not_only_the_total(csm_client, account):
+    rescore_account(account=account)
+    response = csm_client.post(
+        reverse("accounts:what-if", args=[account.pk]),
+        {
+            "whatif-funding_stage": "seed",
+            "whatif-cash_runway_months": "2",
+            "whatif-monthly_burn": "400000",
+            "whatif-late_payments": "5",
+            "whatif-adoption_pct": "5",
+            "whatif-key_stakeholder_leaves": "on",
+            "whatif-renewal_on": (timezone.localdate() + timedelta(days=20)).isoformat(),
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    moved = {row.factor: row for row in response.context["factor_changes"]}
+    assert {"cash_stability", "stakeholder", "renewal_proximity"} <= moved.keys()
+    assert all(row.change == row.points_then - row.points_now != 0 for row in moved.values())
+    assert moved["cash_stability"].change > 0 and moved["stakeholder"].change > 0
+    content = response.content.decode()
+    assert "Cash stability" in content and "Stakeholders" in content
+    assert f"{moved['cash_stability'].change:+d}" in content
+    assert Account.objects.get(pk=account.pk).late_payments != 5  # nothing saved
+
+
+def test_what_if_with_no_fact_changed_says_nothing_moves(csm_client, account):
+    rescore_account(account=account)
+    response = csm_client.post(
+        reverse("accounts:what-if", args=[account.pk]), {}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.context["difference"] == 0
+    assert response.context["factor_changes"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("adoption_pct", "101"),
+        ("late_payments", "-1"),
+        ("signing_discount_pct", "120"),
+        ("funding_stage", "unicorn"),
+        ("renewal_on", "not a date"),
+    ],
+)
+def test_what_if_refuses_facts_an_account_could_not_hold(csm_client, account, field, value):
+    response = csm_client.post(
+        reverse("accounts:what-if", args=[account.pk]),
+        {f"whatif-{field}": value},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+
+
+def test_each_factor_s_reason_is_printed_once_even_after_a_change(csm_client, account):
+    from django.utils.html import escape
+
+    rescore_account(account=account)
+    Score.objects.update(computed_at=timezone.now() - timedelta(days=5))
+    account.cash_runway_months = 2
+    account.save(update_fields=["cash_runway_months"])
+    rescore_account(account=account)
+    response = csm_client.get(reverse("accounts:detail", args=[account.pk]))
+    content = response.content.decode()
+    panel = content[content.index('id="risk-panel"') :].split("</section>", 1)[0]
+    cash = next(bar for bar in response.context["bars"] if bar.factor == "cash_stability")
+    assert cash.change != 0
+    assert f"{cash.change:+d} since" in panel
+    for bar in response.context["bars"]:
+        assert panel.count(escape(bar.reason)) == 1, bar.reason
