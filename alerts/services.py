@@ -5,6 +5,7 @@ condition starts to hold (at most one open per account and cause) and closes its
 condition clears. Re-running `refresh_alerts` changes nothing.
 """
 
+import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -17,8 +18,11 @@ from django.utils import timezone, translation
 
 from accounts.models import Account, Status
 from alerts.models import Alert, AlertStatus, Cause, DigestSent
+from churnguard.mail import single_line
 from risk.models import ExpectedChurn, ExpectedChurnStatus, RescoreRun, Score
 from teams.models import User
+
+logger = logging.getLogger(__name__)
 
 RISKY_BANDS = ("high", "critical")
 RENEWAL_ALERT_DAYS = 30
@@ -109,8 +113,11 @@ def send_digests(*, run: RescoreRun) -> int:
             proposals[proposal.account.owner_id].append(proposal)
     sent = 0
     for user in User.objects.filter(pk__in=set(moves) | set(proposals), is_active=True):
-        if _send_digest(run, user, moves.get(user.pk, []), proposals.get(user.pk, [])):
-            sent += 1
+        try:
+            if _send_digest(run, user, moves.get(user.pk, []), proposals.get(user.pk, [])):
+                sent += 1
+        except Exception:  # one failing e-mail must not cost the other CSMs their digest
+            logger.exception("Digest of run %s for user %s not sent", run.pk, user.pk)
     return sent
 
 
@@ -132,7 +139,7 @@ def _send_digest(run: RescoreRun, user: User, moves: list[Score], proposals: lis
                     "count": len({s.account_id for s in moves} | {p.account_id for p in proposals}),
                 }
                 body = render_to_string("alerts/digest_email.txt", context)
-                subject = render_to_string("alerts/digest_subject.txt", context).strip()
+                subject = single_line(render_to_string("alerts/digest_subject.txt", context))
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         return False
