@@ -153,3 +153,23 @@ def _rescore(account: Account) -> None:
     from risk.services.scores import rescore_account
 
     rescore_account(account=account)
+
+
+@transaction.atomic
+def archive_account(*, account: Account, user: User) -> bool:
+    """Hide an account from every page, run and count, keeping its whole history.
+
+    Idempotent: archiving an archived account changes nothing and returns False.
+    """
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    if locked.archived_at is not None:
+        return False
+    now = timezone.now()
+    locked.archived_at, locked.archived_by = now, user
+    locked.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    FactChange.objects.create(
+        account=locked, changed_at=now, changed_by=user, field="archived_at", new_value=str(now)
+    )
+    account.archived_at, account.archived_by = now, user
+    bump_portfolio_version()
+    return True

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import Account, Status
 from alerts.models import Alert, AlertStatus, Cause, DigestSent
@@ -30,7 +31,7 @@ OPEN = (AlertStatus.OPEN, AlertStatus.SNOOZED)
 
 
 def _conditions(today: date) -> dict[str, Q]:
-    active = Q(status=Status.ACTIVE)
+    active = Q(status=Status.ACTIVE, archived_at__isnull=True)
     return {
         Cause.HIGH_RISK: active & Q(risk_band__in=RISKY_BANDS),
         Cause.RENEWAL_AT_RISK: active
@@ -78,6 +79,10 @@ def snooze(*, alert: Alert, user: User, until: date, reason: str, today: date) -
         raise AlertError("A reason is required to snooze an alert.")
     if until <= today:
         raise AlertError("Snooze until a date after today.")
+    # Locked and read again: a closed alert (maybe closed a moment ago) is never reopened.
+    current = Alert.objects.select_for_update().get(pk=alert.pk)
+    if current.status == AlertStatus.CLOSED:
+        raise AlertError(gettext("This alert is closed: there is nothing left to snooze."))
     alert.status = AlertStatus.SNOOZED
     alert.snoozed_until = until
     alert.snooze_reason = reason.strip()

@@ -174,7 +174,16 @@ def prepare_database(env: dict[str, str], bench_url: str, accounts: int) -> None
         log(f"Reseeding: the portfolio holds {existing:,} accounts, not {accounts:,}")
         mode = "--reset"
     log(f"Seeding {accounts:,} accounts unless already there")
-    output = manage(env, "seed_demo", "--accounts", str(accounts), "--seed", str(SEED), mode)
+    output = manage(
+        env,
+        "seed_demo",
+        "--accounts",
+        str(accounts),
+        "--seed",
+        str(SEED),
+        mode,
+        "--i-know-this-is-not-production",
+    )
     log(output.rstrip())
     vacuum_analyze(bench_url)
     # DEBUG=0 serves static references through the manifest storage, as the Docker image does:

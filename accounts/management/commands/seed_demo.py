@@ -12,6 +12,11 @@ from django.utils import timezone
 from accounts.bulk import bulk_insert
 from accounts.cache import bump_portfolio_version
 from accounts.demo import generate_account
+from accounts.demo_safety import (
+    add_production_guard,
+    delete_with_history,
+    refuse_in_production,
+)
 from accounts.models import (
     Account,
     OutcomeKpi,
@@ -54,8 +59,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-score", action="store_true", help="Leave the accounts unscored (benchmarks)."
         )
+        add_production_guard(parser)
 
     def handle(self, *args: object, **options: object) -> None:
+        refuse_in_production(options, command="seed_demo")
         count = int(options["accounts"])  # type: ignore[call-overload]
         if count < 0:
             raise CommandError("--accounts must be zero or more")
@@ -69,7 +76,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             if options["reset"]:
-                Account.objects.all().delete()
+                delete_with_history(Account.objects.all())
             users_by_team = self._users()
             self._accounts(count, int(options["seed"]), users_by_team)  # type: ignore[call-overload]
             bump_portfolio_version()

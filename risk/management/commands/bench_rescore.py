@@ -84,6 +84,7 @@ class Command(BaseCommand):
             seed=1,
             reset=existing > 0,
             no_score=True,
+            i_know_this_is_not_production=True,  # only ever inside its own _bench database
             stdout=self.stderr,
         )
 
