@@ -54,7 +54,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python")
 GUNICORN = str(VENV_BIN / "gunicorn")
-BENCH_DB = "churnguard_bench"
+# The benchmark's own database: the configured one's name with this suffix, created at the start
+# and dropped at the end (unless --keep). The configured database is never touched.
+BENCH_SUFFIX = "_bench"
+BENCH_DB = "churnguard_bench"  # replaced in main() by <configured name>_bench
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
 
 CSM_USERNAME = "camille"
@@ -87,10 +90,20 @@ def fail(message: str) -> NoReturn:
 
 def bench_database_url(url: str) -> str:
     """DATABASE_URL's server and credentials, with the database name swapped for BENCH_DB."""
+    global BENCH_DB
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in POSTGRES_SCHEMES:
         fail(f"DATABASE_URL must point at PostgreSQL, got scheme {parts.scheme!r}")
+    BENCH_DB = (parts.path.lstrip("/") or "churnguard") + BENCH_SUFFIX
     return urllib.parse.urlunsplit(parts._replace(path="/" + BENCH_DB))
+
+
+def drop_database(bench_url: str) -> None:
+    with connect(bench_url, "postgres") as conn:
+        log(f"Dropping database {BENCH_DB}")
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB))
+        )
 
 
 def connect(bench_url: str, dbname: str) -> psycopg.Connection[Any]:
@@ -607,7 +620,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--fresh",
         action="store_true",
-        help=f"drop and rebuild {BENCH_DB} (after rewritten migrations or a half-done seed)",
+        help="drop and rebuild a kept benchmark database (after rewritten migrations)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the <name>_bench database for the next run instead of dropping it",
     )
     args = parser.parse_args()
     if min(args.accounts, args.clients, args.workers) < 1 or args.seconds <= 0:
@@ -622,6 +640,18 @@ def main() -> None:
         fail("set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/x")
     bench_url = bench_database_url(database_url)
     ensure_database(bench_url, fresh=args.fresh)
+    try:
+        report = run_benchmark(args, bench_url)
+    finally:
+        if not args.keep:
+            drop_database(bench_url)
+    if args.json:
+        print(json.dumps(rounded(report), indent=2))
+    else:
+        print_table(report)
+
+
+def run_benchmark(args: argparse.Namespace, bench_url: str) -> dict[str, Any]:
     env = server_env(bench_url, cold=args.cold)
     prepare_database(env, bench_url, args.accounts)
 
@@ -640,11 +670,7 @@ def main() -> None:
         finally:
             stop_gunicorn(server)
 
-    report = summary(args, results, load)
-    if args.json:
-        print(json.dumps(rounded(report), indent=2))
-    else:
-        print_table(report)
+    return summary(args, results, load)
 
 
 if __name__ == "__main__":

@@ -184,8 +184,9 @@ class Command(BaseCommand):
         )
         bulk_insert(
             SignalReading,
-            ["account_id", "name", "value", "as_of"],
-            ([ids[d.external_id], *s] for d in demo for s in d.signals),
+            # The demo's signals are numeric: an empty category (COPY skips column defaults).
+            ["account_id", "name", "value", "as_of", "category"],
+            ([ids[d.external_id], *s, ""] for d in demo for s in d.signals),
         )
         tz = timezone.get_current_timezone()
         bulk_insert(
