@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     Account,
@@ -9,21 +10,36 @@ from accounts.models import (
     Touchpoint,
     UsageSnapshot,
 )
+from accounts.services import archive_account
+from churnguard.admin_history import KeepsHistoryAdmin, refuse_deletion
 from churnguard.portfolio import portfolio_changed
 
 
 class StakeholderInline(admin.TabularInline):
     model = Stakeholder
     extra = 0
+    can_delete = False  # a stakeholder who left is marked so, not erased
 
 
 class OutcomeKpiInline(admin.TabularInline):
     model = OutcomeKpi
     extra = 0
+    can_delete = False
+
+
+@admin.action(description=_("Archive selected accounts (hidden, history kept)"))
+def archive_selected(modeladmin: admin.ModelAdmin, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    count = sum(archive_account(account=account, user=request.user) for account in queryset)
+    modeladmin.message_user(request, _("%(count)s accounts archived.") % {"count": count})
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(KeepsHistoryAdmin):
+    deletion_refusal = _(
+        "Accounts are never deleted: their scores, proposals, decisions and alerts are history. "
+        "Archive the account instead: it is hidden everywhere and its history is kept."
+    )
+    actions = [refuse_deletion, archive_selected]
     list_display = [
         "name",
         "external_id",
@@ -36,21 +52,21 @@ class AccountAdmin(admin.ModelAdmin):
     list_filter = ["status", "phase", "risk_band", "industry", "segment", "team"]
     search_fields = ["name", "external_id"]
     raw_id_fields = ["owner"]
-    readonly_fields = ["risk_score", "risk_band", "scored_at", "risk_model", "attention"]
+    readonly_fields = [
+        "risk_score",
+        "risk_band",
+        "scored_at",
+        "risk_model",
+        "attention",
+        "archived_at",
+        "archived_by",
+    ]
     inlines = [StakeholderInline, OutcomeKpiInline]
     list_select_related = ["team"]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
         portfolio_changed()  # the triage list caches rendered rows
-
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        super().delete_model(request, obj)
-        portfolio_changed()
-
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
-        super().delete_queryset(request, queryset)
-        portfolio_changed()
 
 
 @admin.register(Stakeholder)
@@ -62,7 +78,7 @@ class StakeholderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Touchpoint)
-class TouchpointAdmin(admin.ModelAdmin):
+class TouchpointAdmin(KeepsHistoryAdmin):
     list_display = ["account", "kind", "happened_at", "author"]
     list_filter = ["kind"]
     raw_id_fields = ["account", "author"]
@@ -88,6 +104,6 @@ class SignalReadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(FactChange)
-class FactChangeAdmin(admin.ModelAdmin):
+class FactChangeAdmin(KeepsHistoryAdmin):
     list_display = ["account", "field", "old_value", "new_value", "changed_by", "changed_at"]
     raw_id_fields = ["account", "changed_by"]

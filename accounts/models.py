@@ -137,10 +137,11 @@ class Account(models.Model):
     # Blank when an import did not say; the account form asks for it.
     phase = models.CharField(_("journey phase"), max_length=16, choices=Phase, blank=True)
     phase_entered_on = models.DateField(_("phase entered on"), validators=[validate_sane_date])
+    # PROTECT: a user is deactivated, never deleted, and their accounts get a new owner first.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="owned_accounts",
@@ -193,6 +194,17 @@ class Account(models.Model):
     # The date of the last renewal recorded (`accounts.ledger.record_renewal`): a second record of
     # the same renewal changes nothing.
     renewed_on = models.DateField(_("last renewed on"), null=True, blank=True)
+    # Archived accounts are hidden everywhere (triage, runs, counts) but keep their history:
+    # nothing an account's scores, decisions or alerts point to is ever deleted.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archived by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     # The current risk assessment, denormalised for the triage list; history lives in risk.Score.
     risk_score = models.PositiveSmallIntegerField(_("risk score"), null=True, blank=True)
@@ -263,7 +275,7 @@ class StakeholderLevel(models.TextChoices):
 
 
 class Stakeholder(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="stakeholders")
     name = models.CharField(_("name"), max_length=150, validators=[validate_single_line])
     title = models.CharField(
         _("job title"), max_length=150, blank=True, validators=[validate_single_line]
@@ -296,14 +308,14 @@ class TouchpointKind(models.TextChoices):
 
 
 class Touchpoint(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="touchpoints")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="touchpoints")
     kind = models.CharField(_("kind"), max_length=8, choices=TouchpointKind)
     happened_at = models.DateTimeField(_("when"), validators=[validate_sane_date])
     summary = models.TextField(
         _("summary"), max_length=4000, validators=[validate_no_control_characters]
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -320,7 +332,7 @@ class Touchpoint(models.Model):
 class UsageSnapshot(models.Model):
     """Adoption at a date: active users against licensed seats."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="usage")
     on = models.DateField(_("date"), validators=[validate_sane_date])
     active_users = models.PositiveIntegerField(_("active users"))
     licensed_seats = models.PositiveIntegerField(_("licensed seats"))
@@ -340,7 +352,7 @@ class UsageSnapshot(models.Model):
 class OutcomeKpi(models.Model):
     """An outcome the account bought the product for, with its target and the latest actual."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="kpis")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="kpis")
     name = models.CharField(_("outcome"), max_length=120, validators=[validate_single_line])
     unit = models.CharField(_("unit"), max_length=20, blank=True, validators=[validate_single_line])
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
@@ -362,7 +374,7 @@ class SignalReading(models.Model):
     """A company-defined signal at a date: numeric (CSAT, seats used, open tickets...) in `value`,
     or a category (plan, acquisition channel...) in `category`; exactly one of the two is set."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="signals")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="signals")
     name = models.SlugField(_("signal"), max_length=50)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
     category = models.CharField(
@@ -391,10 +403,10 @@ class SignalReading(models.Model):
 class FactChange(models.Model):
     """Audit trail: who changed which fact of an account, when, from what to what."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="fact_changes")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="fact_changes")
     changed_at = models.DateTimeField(_("changed at"), validators=[validate_sane_date])
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     field = models.CharField(_("field"), max_length=50)
     old_value = models.CharField(_("old value"), max_length=200, blank=True)

@@ -15,7 +15,8 @@ from teams.models import User
 
 def visible_accounts(user: User) -> QuerySet[Account]:
     teams = visible_team_ids(user)
-    accounts = Account.objects.all()
+    # Archived accounts are hidden from every page, list and count.
+    accounts = Account.objects.filter(archived_at__isnull=True)
     if teams is ALL_TEAMS:
         return accounts
     return accounts.filter(team_id__in=teams)

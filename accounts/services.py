@@ -253,3 +253,23 @@ def record_snapshot(*, account: Account, as_of: date, facts: dict[str, Any]) -> 
 def _rescore(account: Account) -> None:
     # Risk listens and rescores within this transaction (see accounts/signals.py for why).
     facts_changed.send(sender=Account, account=account)
+
+
+@transaction.atomic
+def archive_account(*, account: Account, user: User) -> bool:
+    """Hide an account from every page, run and count, keeping its whole history.
+
+    Idempotent: archiving an archived account changes nothing and returns False.
+    """
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    if locked.archived_at is not None:
+        return False
+    now = timezone.now()
+    locked.archived_at, locked.archived_by = now, user
+    locked.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    FactChange.objects.create(
+        account=locked, changed_at=now, changed_by=user, field="archived_at", new_value=str(now)
+    )
+    account.archived_at, account.archived_by = now, user
+    portfolio_changed()
+    return True

@@ -22,7 +22,7 @@ class AlertStatus(models.TextChoices):
 
 
 class Alert(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="alerts")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="alerts")
     cause = models.CharField(_("cause"), max_length=20, choices=Cause)
     status = models.CharField(
         _("status"), max_length=8, choices=AlertStatus, default=AlertStatus.OPEN
@@ -37,12 +37,12 @@ class Alert(models.Model):
         _("snooze reason"), max_length=500, blank=True, validators=[validate_single_line]
     )
     snoozed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # "Was this useful?": kept for the backtest of the risk model.
     was_useful = models.BooleanField(_("was useful"), null=True, blank=True)
     feedback_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     feedback_at = models.DateTimeField(null=True, blank=True)
 
@@ -67,7 +67,7 @@ class DigestSent(models.Model):
     """One digest per CSM per run: the row is claimed before the e-mail is sent."""
 
     run = models.ForeignKey("risk.RescoreRun", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField()
     accounts = models.PositiveIntegerField(default=0)
 

@@ -5,6 +5,7 @@ condition starts to hold (at most one open per account and cause) and closes its
 condition clears. Re-running `refresh_alerts` changes nothing.
 """
 
+import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -14,11 +15,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import Account, Status
 from alerts.models import Alert, AlertStatus, Cause, DigestSent
+from churnguard.mail import single_line
 from risk.models import ExpectedChurn, ExpectedChurnStatus, RescoreRun, Score
 from teams.models import User
+
+logger = logging.getLogger(__name__)
 
 RISKY_BANDS = ("high", "critical")
 RENEWAL_ALERT_DAYS = 30
@@ -26,7 +31,7 @@ OPEN = (AlertStatus.OPEN, AlertStatus.SNOOZED)
 
 
 def _conditions(today: date) -> dict[str, Q]:
-    active = Q(status=Status.ACTIVE)
+    active = Q(status=Status.ACTIVE, archived_at__isnull=True)
     return {
         Cause.HIGH_RISK: active & Q(risk_band__in=RISKY_BANDS),
         Cause.RENEWAL_AT_RISK: active
@@ -74,6 +79,10 @@ def snooze(*, alert: Alert, user: User, until: date, reason: str, today: date) -
         raise AlertError("A reason is required to snooze an alert.")
     if until <= today:
         raise AlertError("Snooze until a date after today.")
+    # Locked and read again: a closed alert (maybe closed a moment ago) is never reopened.
+    current = Alert.objects.select_for_update().get(pk=alert.pk)
+    if current.status == AlertStatus.CLOSED:
+        raise AlertError(gettext("This alert is closed: there is nothing left to snooze."))
     alert.status = AlertStatus.SNOOZED
     alert.snoozed_until = until
     alert.snooze_reason = reason.strip()
@@ -109,8 +118,11 @@ def send_digests(*, run: RescoreRun) -> int:
             proposals[proposal.account.owner_id].append(proposal)
     sent = 0
     for user in User.objects.filter(pk__in=set(moves) | set(proposals), is_active=True):
-        if _send_digest(run, user, moves.get(user.pk, []), proposals.get(user.pk, [])):
-            sent += 1
+        try:
+            if _send_digest(run, user, moves.get(user.pk, []), proposals.get(user.pk, [])):
+                sent += 1
+        except Exception:  # one failing e-mail must not cost the other CSMs their digest
+            logger.exception("Digest of run %s for user %s not sent", run.pk, user.pk)
     return sent
 
 
@@ -134,7 +146,7 @@ def _send_digest(
                     "count": len({s.account_id for s in moves} | {p.account_id for p in proposals}),
                 }
                 body = render_to_string("alerts/digest_email.txt", context)
-                subject = render_to_string("alerts/digest_subject.txt", context).strip()
+                subject = single_line(render_to_string("alerts/digest_subject.txt", context))
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         return False

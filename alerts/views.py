@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -62,6 +63,9 @@ def alert_snooze(request: AuthedRequest, pk: int):
         else:
             messages.success(request, _("Alert snoozed."))
             return redirect("alerts:list")
+    if alert.status == AlertStatus.CLOSED:
+        messages.error(request, _("This alert is closed: there is nothing left to snooze."))
+        return redirect(f"{reverse('alerts:list')}?show=closed")
     # The list again, with this alert's form open, its errors shown and what was typed kept.
     messages.error(request, _("Snoozing needs a reason and a date after today."))
     return _list_page(request, show="open", refused=form)

@@ -55,7 +55,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python")
 GUNICORN = str(VENV_BIN / "gunicorn")
-BENCH_DB = "churnguard_bench"
+# The benchmark's own database: the configured one's name with this suffix, created at the start
+# and dropped at the end (unless --keep). The configured database is never touched.
+BENCH_SUFFIX = "_bench"
+BENCH_DB = "churnguard_bench"  # replaced in main() by <configured name>_bench
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
 
 CSM_USERNAME = "camille"
@@ -87,25 +90,28 @@ def fail(message: str) -> NoReturn:
 
 
 def bench_database_url(url: str) -> str:
-    """DATABASE_URL's server and credentials, and the benchmark's own database.
-
-    A database named like a benchmark one (`..._bench`) is used as given, so several people can
-    benchmark on one server side by side; any other name (a development database) is swapped for
-    BENCH_DB, which the benchmark may seed and drop.
-    """
+    """DATABASE_URL's server and credentials, with the benchmark's own database: the name with
+    BENCH_SUFFIX, or the name as given when it already is a benchmark one (`..._bench`), so
+    several people can benchmark on one server side by side."""
+    global BENCH_DB
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in POSTGRES_SCHEMES:
         fail(f"DATABASE_URL must point at PostgreSQL, got scheme {parts.scheme!r}")
-    name = parts.path.lstrip("/")
-    return urllib.parse.urlunsplit(parts._replace(path="/" + bench_database_name(name)))
-
-
-def bench_database_name(name: str) -> str:
-    return name if name.endswith("_bench") else BENCH_DB
+    name = parts.path.lstrip("/") or "churnguard"
+    BENCH_DB = name if name.endswith(BENCH_SUFFIX) else name + BENCH_SUFFIX
+    return urllib.parse.urlunsplit(parts._replace(path="/" + BENCH_DB))
 
 
 def database_name(bench_url: str) -> str:
     return urllib.parse.urlsplit(bench_url).path.lstrip("/")
+
+
+def drop_database(bench_url: str) -> None:
+    with connect(bench_url, "postgres") as conn:
+        log(f"Dropping database {BENCH_DB}")
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB))
+        )
 
 
 def connect(bench_url: str, dbname: str) -> psycopg.Connection[Any]:
@@ -190,7 +196,16 @@ def prepare_database(env: dict[str, str], bench_url: str, accounts: int) -> None
         log(f"Reseeding: the portfolio holds {existing:,} accounts, not {accounts:,}")
         mode = "--reset"
     log(f"Seeding {accounts:,} accounts unless already there")
-    output = manage(env, "seed_demo", "--accounts", str(accounts), "--seed", str(SEED), mode)
+    output = manage(
+        env,
+        "seed_demo",
+        "--accounts",
+        str(accounts),
+        "--seed",
+        str(SEED),
+        mode,
+        "--i-know-this-is-not-production",
+    )
     log(output.rstrip())
     vacuum_analyze(bench_url)
     # DEBUG=0 serves static references through the manifest storage, as the Docker image does:
@@ -614,7 +629,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--fresh",
         action="store_true",
-        help="drop and rebuild the bench database (after rewritten migrations, a half-done seed)",
+        help="drop and rebuild a kept benchmark database (after rewritten migrations)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the <name>_bench database for the next run instead of dropping it",
     )
     args = parser.parse_args()
     if min(args.accounts, args.clients, args.workers) < 1 or args.seconds <= 0:
@@ -629,6 +649,18 @@ def main() -> None:
         fail("set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/x")
     bench_url = bench_database_url(database_url)
     ensure_database(bench_url, fresh=args.fresh)
+    try:
+        report = run_benchmark(args, bench_url)
+    finally:
+        if not args.keep:
+            drop_database(bench_url)
+    if args.json:
+        print(json.dumps(rounded(report), indent=2))
+    else:
+        print_table(report)
+
+
+def run_benchmark(args: argparse.Namespace, bench_url: str) -> dict[str, Any]:
     env = server_env(bench_url, cold=args.cold)
     prepare_database(env, bench_url, args.accounts)
 
@@ -647,11 +679,7 @@ def main() -> None:
         finally:
             stop_gunicorn(server)
 
-    report = summary(args, results, load)
-    if args.json:
-        print(json.dumps(rounded(report), indent=2))
-    else:
-        print_table(report)
+    return summary(args, results, load)
 
 
 if __name__ == "__main__":

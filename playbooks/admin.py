@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from churnguard.admin_history import KeepsHistoryAdmin
 from playbooks.models import (
     ApprovalPolicy,
     Lever,
@@ -62,7 +63,7 @@ class ProposalEventInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(KeepsHistoryAdmin):
     """Read-only: a proposal moves through the app's services, which keep the audit trail."""
 
     list_display = ["lever", "account", "state", "cash_impact", "currency", "proposed_at"]
@@ -79,7 +80,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlayCheck)
-class PlayCheckAdmin(admin.ModelAdmin):
+class PlayCheckAdmin(KeepsHistoryAdmin):
     list_display = ["play", "account", "done_by", "done_at"]
     raw_id_fields = ["account"]
     list_select_related = ["play", "account", "done_by"]

@@ -242,7 +242,7 @@ class ApprovalPolicy(models.Model):
 class Proposal(models.Model):
     """A lever offered to one account, from its proposal to its outcome at renewal."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="proposals")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="proposals")
     lever = models.ForeignKey(Lever, on_delete=models.PROTECT, related_name="proposals")
     # The kind at proposal time: an admin may later change the lever, not what was offered.
     kind = models.CharField(_("kind"), max_length=32)
@@ -382,10 +382,10 @@ class Play(models.Model):
 class PlayCheck(models.Model):
     """A play done for an account: the row exists while the box is ticked."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="play_checks")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="play_checks")
     play = models.ForeignKey(Play, on_delete=models.CASCADE, related_name="checks")
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     done_at = models.DateTimeField(_("done at"))
 

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from churnguard.mail import single_line
 from playbooks.catalogue import lever_spec
 from playbooks.levers import (
     Impact,
@@ -390,7 +391,7 @@ def _mail(*, template: str, subject: str, proposal: Proposal, **extra: Any) -> N
         **extra,
     }
     body = render_to_string(template, context)
-    send_mail(subject, body, None, [recipient])
+    send_mail(single_line(subject), body, None, [recipient])
 
 
 def send_decision_email(*, proposal_id: int) -> None:
@@ -433,7 +434,7 @@ def send_lever_reminders(*, today: date, days_before: int = REMINDER_DAYS_BEFORE
     for pk in list(due):
         try:
             sent += _send_reminder(pk)
-        except OSError:  # SMTP errors are OSErrors
+        except Exception:  # SMTP errors, a refused header...: one e-mail never stops the loop
             logger.exception("Reminder for proposal %s not sent; the next run retries", pk)
     return sent
 

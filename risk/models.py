@@ -32,12 +32,12 @@ class RiskModel(models.Model):
     config = models.JSONField(_("configuration"))
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # For a learned suggestion: how it was learned and its held-out backtest beside the active
     # model's (numbers and dates only, worded at display time).
@@ -99,7 +99,7 @@ class Score(models.Model):
     """
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="scores", db_index=False
+        Account, on_delete=models.PROTECT, related_name="scores", db_index=False
     )
     # Models are never deleted (PROTECT), so the FK index would be written on every insert for
     # a lookup that never happens.
@@ -161,14 +161,14 @@ class Score(models.Model):
 class BandOverride(models.Model):
     """A CSM's judgement on an account's band: shown beside the computed score, never instead."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="band_overrides")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="band_overrides")
     band = models.CharField(_("band"), max_length=8, choices=Band)
     reason = models.TextField(
         _("reason"), max_length=1000, validators=[validate_no_control_characters]
     )
     expires_on = models.DateField(_("expires on"), validators=[validate_sane_date])
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
@@ -201,7 +201,7 @@ class RescoreRun(models.Model):
     trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger)
     risk_model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="runs")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     as_of = models.DateField(_("as of"))
     started_at = models.DateTimeField(_("started at"))
@@ -275,7 +275,7 @@ class ExpectedChurn(models.Model):
     """A collective decision that an account will be lost: raised by the rule, decided by a
     manager. Confirmed accounts are flagged in the triage list and count as lost in forecasts."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="expected_churns")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="expected_churns")
     status = models.CharField(_("status"), max_length=10, choices=ExpectedChurnStatus)
     rule_reason = models.CharField(_("why it was raised"), max_length=200)
     band_at_raise = models.CharField(_("band when raised"), max_length=8, choices=Band)
@@ -284,7 +284,7 @@ class ExpectedChurn(models.Model):
         RescoreRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True, max_length=2000)
@@ -292,7 +292,7 @@ class ExpectedChurn(models.Model):
     # A dismissed proposal is not raised again before this date unless the band gets worse.
     suppressed_until = models.DateField(_("suppressed until"), null=True, blank=True)
     lift_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lift_requested_at = models.DateTimeField(null=True, blank=True)
     lift_reason = models.TextField(_("why lift the flag"), blank=True, max_length=2000)

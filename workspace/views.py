@@ -20,6 +20,7 @@ from accounts.models import Stakeholder
 from accounts.queries import get_account_for_user
 from accounts.services import (
     add_stakeholder,
+    archive_account,
     change_phase,
     log_touchpoint,
     mark_stakeholder_left,
@@ -32,6 +33,7 @@ from churnguard.http import AuthedRequest
 from playbooks.presenters import playbook_panel
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.presenters import risk_panel
+from teams.access import is_manager, role_required
 from teams.queries import owners_visible_to
 from workspace.triage_page import render_triage
 
@@ -82,6 +84,20 @@ def _detail_context(request: AuthedRequest, account, **overrides) -> dict:
 def account_detail(request: AuthedRequest, pk: int):
     account = get_account_for_user(request.user, pk)
     return render(request, "accounts/account_detail.html", _detail_context(request, account))
+
+
+@require_POST
+@role_required(is_manager)
+def account_archive(request: AuthedRequest, pk: int):
+    """Managers and admins archive an account: hidden everywhere, its history kept."""
+    account = get_account_for_user(request.user, pk)
+    archive_account(account=account, user=request.user)
+    messages.success(
+        request,
+        _("%(name)s is archived: it no longer shows anywhere; its history is kept.")
+        % {"name": account.name},
+    )
+    return redirect("accounts:list")
 
 
 @require_http_methods(["GET", "POST"])

@@ -54,7 +54,9 @@ def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
     rule = current_rule()
     _, quarter_end = quarter_bounds(today)
     candidates = (
-        Account.objects.filter(status=Status.ACTIVE, is_expected_churn=False)
+        Account.objects.filter(
+            status=Status.ACTIVE, archived_at__isnull=True, is_expected_churn=False
+        )
         .filter(
             Q(phase__in=rule.phases, risk_band__in=rule.bands_in_phases)
             | Q(

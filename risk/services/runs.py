@@ -51,7 +51,9 @@ def create_run(
     if current is not None:
         raise RunAlreadyRunning(current)
     ids = list(
-        Account.objects.filter(status=Status.ACTIVE).order_by("pk").values_list("pk", flat=True)
+        Account.objects.filter(status=Status.ACTIVE, archived_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     try:
         # The partial unique constraint rescore_run_one_running lets one insert win; the other

@@ -74,7 +74,11 @@ def score_accounts(
     config = model_config(risk_model)
     selection = accounts if isinstance(accounts, Q) else Q(pk__in=list(accounts))
     with _cyclic_gc_paused():
-        rows = account_rows(Account.objects.filter(selection, status=Status.ACTIVE).order_by("pk"))
+        rows = account_rows(
+            Account.objects.filter(
+                selection, status=Status.ACTIVE, archived_at__isnull=True
+            ).order_by("pk")
+        )
         facts = load_facts(rows, as_of=as_of, model=config)
         results: list[tuple[AccountRow, engine.Assessment]] = []
         failed = 0

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(*args: str) -> str:
+    # Tests run with DEBUG off, as production does: the demo needs to be told it is not one.
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", "--i-know-this-is-not-production", *args, stdout=out)
     return out.getvalue()
 
 
@@ -50,3 +51,18 @@ def test_existing_portfolio_is_kept_unless_reset():
         seed("--accounts", "10")
     assert "nothing to do" in seed("--accounts", "99", "--if-empty")
     assert Account.objects.count() == 10
+
+
+@pytest.mark.parametrize("command", ["seed_demo", "prepare_demo"])
+def test_demo_commands_refuse_to_run_with_debug_off(command, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command(command, "--accounts", "3", stdout=StringIO())
+    assert not Account.objects.exists()
+    assert not User.objects.filter(username="camille").exists()
+
+
+def test_seed_demo_runs_with_debug_on(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--accounts", "5", "--no-score", stdout=StringIO())
+    assert Account.objects.count() == 5

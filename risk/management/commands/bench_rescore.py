@@ -3,20 +3,27 @@
 Worst case on purpose: every account is unscored before the run, so every account gets a new
 score *and* a history row with its explanation. The limit it is compared with is one set-based
 SQL UPDATE of the same rows (rolled back), measured on the same database in the same run.
+
+It never touches the configured database: it creates `<configured name>_bench` beside it
+(CREATE DATABASE), runs itself again inside it, and drops it afterwards.
 """
 
+import argparse
 import json
 import os
 import secrets
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection, transaction
+from psycopg import sql
 
 from accounts.models import Account, Status
 from risk.models import RescoreRun, RunStatus, RunTrigger, Score
@@ -33,12 +40,20 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2, help="Worker processes to start.")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--timeout", type=int, default=900)
+        # Internal: set on the copy of this command that runs inside the benchmark database.
+        parser.add_argument("--inside-bench-database", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: object, **options: object) -> None:
         if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
             raise CommandError(
                 "bench_rescore needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL."
             )
+        if not options["inside_bench_database"]:
+            self._run_in_own_database(options)
+            return
+        if not str(connection.settings_dict["NAME"]).endswith(BENCH_SUFFIX):
+            raise CommandError("Refusing to benchmark in a database that is not a _bench copy.")
+        call_command("migrate", interactive=False, verbosity=0)
         count = int(options["accounts"])  # type: ignore[call-overload]
         self._seed(count)
         total = Account.objects.filter(status=Status.ACTIVE).count()
@@ -73,6 +88,31 @@ class Command(BaseCommand):
             f"Ratio: {report['ratio_to_sql']}× (target: under 4×, aim for 2×)."
         )
 
+    def _run_in_own_database(self, options: dict[str, object]) -> None:
+        """Create `<name>_bench`, run the benchmark in a child process there, drop it after."""
+        name = f"{connection.settings_dict['NAME']}{BENCH_SUFFIX}"
+        url = bench_database_url(settings.DATABASE_URL, name)
+        self.stderr.write(f"Benchmarking in a database of its own: {name} (dropped afterwards)")
+        with _maintenance_connection() as maintenance:
+            maintenance.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            maintenance.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        command = [sys.executable, "manage.py", "bench_rescore", "--inside-bench-database"]
+        for option in ("accounts", "concurrency", "timeout"):
+            command += [f"--{option}", str(options[option])]
+        if options["json"]:
+            command.append("--json")
+        try:
+            child = subprocess.run(
+                command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=False
+            )
+        finally:
+            with _maintenance_connection() as maintenance:
+                maintenance.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+        if child.returncode:
+            raise CommandError(f"The benchmark failed (exit {child.returncode}).")
+
     def _seed(self, count: int) -> None:
         existing = Account.objects.count()
         if existing == count:
@@ -84,6 +124,7 @@ class Command(BaseCommand):
             seed=1,
             reset=existing > 0,
             no_score=True,
+            i_know_this_is_not_production=True,  # only ever inside its own _bench database
             stdout=self.stderr,
         )
 
@@ -157,6 +198,29 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             transaction.set_rollback(True)
         return elapsed
+
+
+BENCH_SUFFIX = "_bench"
+
+
+def _maintenance_connection() -> psycopg.Connection:
+    """An autocommit connection to the server's `postgres` database (CREATE/DROP DATABASE run
+    outside a transaction, and the configured database may not even exist)."""
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname="postgres",
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        autocommit=True,
+    )
+
+
+def bench_database_url(url: str, name: str) -> str:
+    """DATABASE_URL with its database name replaced (same server, same credentials)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 def _settle() -> None:

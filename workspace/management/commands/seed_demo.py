@@ -14,6 +14,11 @@ from accounts.demo import CHURN_REASONS, CRISIS_EXPOSED, DemoAccount, _pick, gen
 from accounts.demo_history import History, quarter_dates, simulate
 from accounts.demo_history import __doc__ as HISTORY_PROCESS
 from accounts.demo_ledger import seed_mrr_history
+from accounts.demo_safety import (
+    add_production_guard,
+    delete_with_history,
+    refuse_in_production,
+)
 from accounts.models import (
     Account,
     AccountSnapshot,
@@ -63,8 +68,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-score", action="store_true", help="Leave the accounts unscored (benchmarks)."
         )
+        add_production_guard(parser)
 
     def handle(self, *args: object, **options: object) -> None:
+        refuse_in_production(options, command="seed_demo")
         count = int(options["accounts"])  # type: ignore[call-overload]
         if count < 0:
             raise CommandError("--accounts must be zero or more")
@@ -78,7 +85,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             if options["reset"]:
-                Account.objects.all().delete()
+                delete_with_history(Account.objects.all())
             users_by_team = self._users()
             self._accounts(count, int(options["seed"]), users_by_team)  # type: ignore[call-overload]
             self._mrr_history(int(options["seed"]))  # type: ignore[call-overload]
