@@ -182,6 +182,22 @@ class RowParser:
             lambda cell: parsing.parse_signal(cell, decimal_comma=context.decimal_comma)
         )
         self.id_header = next((h for _, h, t, _ in self.columns if t == "external_id"), "")
+        self.id_index = next((i for i, _, t, _ in self.columns if t == "external_id"), None)
+        self.as_of_index = next((i for i, _, t, _ in self.columns if t == "as_of"), None)
+        self._as_of_parser = _memoised(parsing.parse_date)
+
+    def key(self, cells: list[Any]) -> tuple[str, Any] | None:
+        """The (external id, as-of date) a row names, read cheaply for spotting repeats; None
+        without an id."""
+        if self.id_index is None or is_blank(cells[self.id_index]):
+            return None
+        as_of: Any = self.context.as_of
+        if self.as_of_index is not None and not is_blank(cells[self.as_of_index]):
+            try:
+                as_of = self._as_of_parser(cells[self.as_of_index])
+            except Problem:
+                as_of = cells[self.as_of_index]
+        return (parsing.text(cells[self.id_index]), as_of)
 
     def parse(self, number: int, cells: list[Any]) -> ParsedRow:
         row = ParsedRow(number=number, as_of=self.context.as_of)

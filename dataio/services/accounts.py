@@ -1,17 +1,16 @@
-"""Importing accounts from a CRM export: check every row, then write the valid ones at once.
+"""Importing accounts from a CRM export: every row checked, the valid ones written at once.
 
 Two passes over the file keep memory bounded whatever its size:
-1. every row is parsed and checked (dataio/rows.py); valid rows are spooled to a temporary file,
-   ids seen twice are noted;
-2. the spool is read back in chunks: each chunk is compared with the accounts it names (created /
-   updated / unchanged, or rejected for a reason only the database knows), then written with bulk
-   statements (COPY on PostgreSQL) and scored through the bulk scoring service.
-All of pass 2 is one transaction: a failure on any row leaves the database as it was before the
-import. A dry run does the same work without writing.
+1. the id (and as-of) cells only: the rows that share a key, all rejected;
+2. every row is parsed and checked cell by cell (dataio/rows.py); the valid ones, in chunks, are
+   compared with the accounts they name (created / updated / unchanged, or rejected for a reason
+   only the database knows), written with bulk statements (COPY on PostgreSQL) and scored through
+   the bulk scoring service.
+Pass 2 is one transaction: the report is complete before anything commits, each row is all in or
+all out, and a failure on any row leaves the database as it was before the import. A dry run does
+the same work without writing.
 """
 
-import pickle
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -124,19 +123,18 @@ def import_accounts(
         decimal_comma=table.format.decimal_comma,
         as_of=options.as_of,
     )
+    parser = RowParser(context)
     report = ImportReport(dry_run=options.dry_run)
-    with tempfile.TemporaryFile() as spool:
-        total, duplicates = _check(table.rows(), RowParser(context), report, spool)
-        if progress:
-            progress(0, total)
-        spool.seek(0)
-        writer = _ChunkWriter(options=options, report=report, today=timezone.localdate())
-        rows = _without_duplicates(_unspool(spool), duplicates, report)
-        if options.dry_run:
+    total, duplicates = _repeated_keys(table.rows(), parser, report)
+    if progress:
+        progress(0, total)
+    writer = _ChunkWriter(options=options, report=report, today=timezone.localdate())
+    rows = _valid_rows(table.rows(), parser, report, duplicates)
+    if options.dry_run:
+        _run(writer, rows, total, progress)
+    else:
+        with transaction.atomic():
             _run(writer, rows, total, progress)
-        else:
-            with transaction.atomic():
-                _run(writer, rows, total, progress)
     return report
 
 
@@ -150,52 +148,40 @@ def owner_directory() -> OwnerDirectory:
     return directory
 
 
-def _check(
-    rows: Iterator[list[Any]], parser: RowParser, report: ImportReport, spool: Any
-) -> tuple[int, dict[tuple[str, date | None], list[int]]]:
-    """Pass 1. Returns the number of data rows, and the row numbers of each repeated key."""
-    first_row: dict[tuple[str, date | None], int] = {}
-    duplicates: dict[tuple[str, date | None], list[int]] = {}
-    batch: list[ParsedRow] = []
+def _repeated_keys(
+    rows: Iterator[list[Any]], parser: RowParser, report: ImportReport
+) -> tuple[int, set[tuple[str, Any]]]:
+    """Pass 1, over the id (and as-of) cells only: the number of data rows, and the keys that
+    more than one row carries (every one of those rows is rejected)."""
+    first_row: dict[tuple[str, Any], int] = {}
+    repeats: dict[tuple[str, Any], list[int]] = {}
     number = 0
+    for number, cells in enumerate(rows, start=1):
+        key = parser.key(cells)
+        if key is None:
+            continue
+        seen = first_row.setdefault(key, number)
+        if seen != number:
+            repeats.setdefault(key, [seen]).append(number)
+    for numbers in repeats.values():
+        for n in numbers:
+            other = numbers[0] if n != numbers[0] else numbers[1]
+            report.reject(n, [CellError(parser.id_header, "duplicate_id", {"other": other})])
+    return number, set(repeats)
+
+
+def _valid_rows(
+    rows: Iterator[list[Any]],
+    parser: RowParser,
+    report: ImportReport,
+    repeated: set[tuple[str, Any]],
+) -> Iterator[ParsedRow]:
+    """Pass 2: every row checked cell by cell; the valid ones, in file order."""
     for number, cells in enumerate(rows, start=1):
         row = parser.parse(number, cells)
         if row.errors:
             report.reject(number, row.errors)
-        if row.external_id:
-            seen = first_row.setdefault(row.key, number)
-            if seen != number:
-                duplicates.setdefault(row.key, [seen]).append(number)
-        if not row.errors:
-            batch.append(row)
-            if len(batch) >= CHUNK_ROWS:
-                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                batch = []
-    if batch:
-        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-    id_column = parser.id_header
-    for numbers in duplicates.values():
-        for n in numbers:
-            other = numbers[0] if n != numbers[0] else numbers[1]
-            report.reject(n, [CellError(id_column, "duplicate_id", {"other": other})])
-    return number, duplicates
-
-
-def _unspool(spool: Any) -> Iterator[ParsedRow]:
-    while True:
-        try:
-            yield from pickle.load(spool)
-        except EOFError:
-            return
-
-
-def _without_duplicates(
-    rows: Iterator[ParsedRow],
-    duplicates: dict[tuple[str, date | None], list[int]],
-    report: ImportReport,
-) -> Iterator[ParsedRow]:
-    for row in rows:
-        if row.key not in duplicates:
+        elif row.key not in repeated:
             yield row
 
 

@@ -123,9 +123,10 @@ def test_a_snapshot_with_unknown_or_invalid_facts_is_refused_whole():
         record_snapshot(
             account=account,
             as_of=PAST,
-            facts={"segment": "galactic", "owner": 3, "mrr": Decimal("10")},
+            # A segment is free text now; a phase still has its four values.
+            facts={"phase": "galactic", "owner": 3, "mrr": Decimal("10")},
         )
-    assert set(refused.value.message_dict) == {"segment", "owner"}
+    assert set(refused.value.message_dict) == {"phase", "owner"}
     assert not AccountSnapshot.objects.exists()
 
 
