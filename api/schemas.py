@@ -6,11 +6,14 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from accounts.models import Band, FundingStage, Industry, Phase, Segment
+from accounts.models import Band, ChurnReason, FundingStage, Industry, Phase, Segment
 
 # PostgreSQL refuses NUL characters in text: refused here with a 422, never reaching the database.
 NO_NUL = r"^[^\x00]*$"
 Username = Annotated[str, Field(max_length=150, pattern=NO_NUL, description="Owner's username.")]
+# Dates a customer relationship can have: far-off years are typing mistakes, and contract
+# arithmetic (renewal + term) must stay within what a date can hold.
+Day = Annotated[date, Field(ge=date(1970, 1, 1), le=date(2199, 12, 31))]
 ExternalId = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 PhaseName = Literal[tuple(Phase.values)]  # type: ignore[valid-type]
@@ -95,14 +98,14 @@ class AccountFields(Schema):
     segment: SegmentName | None = None
     mrr: Money | None = None
     currency: CurrencyCode | None = None
-    contract_start: date | None = None
-    renewal_date: date | None = None
-    break_clause_date: date | None = None
+    contract_start: Day | None = None
+    renewal_date: Day | None = None
+    break_clause_date: Day | None = None
     contract_term_months: Annotated[int, Field(ge=1, le=120)] | None = None
-    planned_go_live: date | None = None
+    planned_go_live: Day | None = None
     signing_discount_pct: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
     phase: PhaseName | None = None
-    phase_entered_on: date | None = None
+    phase_entered_on: Day | None = None
     owner: (
         Annotated[str, Field(max_length=150, pattern=NO_NUL, description="Owner's username.")]
         | None
@@ -113,7 +116,7 @@ class AccountFields(Schema):
     )
     monthly_burn: Money | None = None
     late_payments: Annotated[int, Field(ge=0, le=1000)] | None = None
-    cash_facts_as_of: date | None = None
+    cash_facts_as_of: Day | None = None
 
 
 class AccountCreate(AccountFields):
@@ -124,10 +127,10 @@ class AccountCreate(AccountFields):
     segment: SegmentName
     mrr: Money
     currency: CurrencyCode = "EUR"
-    contract_start: date
-    renewal_date: date
+    contract_start: Day
+    renewal_date: Day
     phase: PhaseName
-    phase_entered_on: date | None = Field(None, description="Defaults to today.")
+    phase_entered_on: Day | None = Field(None, description="Defaults to today.")
     team: Annotated[str, Field(max_length=100, pattern=NO_NUL)] | None = Field(
         None, description="Team name; defaults to the token user's team."
     )
@@ -143,7 +146,7 @@ class SignalReadingIn(Schema):
     category: Annotated[str, Field(min_length=1, max_length=120, pattern=NO_NUL)] | None = Field(
         None, description="...a category: exactly one of value and category."
     )
-    as_of: date | None = Field(None, description="The day the reading was true; today if left out.")
+    as_of: Day | None = Field(None, description="The day the reading was true; today if left out.")
 
 
 class AccountSignalReadingIn(SignalReadingIn):
@@ -173,9 +176,9 @@ class SignalsStored(Schema):
 class OutcomeIn(Schema):
     account: ExternalId
     kind: Literal["churn", "renewal"]
-    on: date
-    reason: Annotated[str, Field(max_length=20, pattern=NO_NUL)] = Field(
-        "", description="For a churn: a churn reason code (budget, competitor...)."
+    on: Day
+    reason: Literal[tuple(ChurnReason.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="For a churn: why the account left."
     )
     new_mrr: Money | None = Field(None, description="For a renewal at a new price.")
 

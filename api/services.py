@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,6 +15,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import ledger
 from accounts.forms import AccountForm
 from accounts.models import Account, SignalReading
 from accounts.queries import visible_accounts
@@ -83,6 +85,7 @@ def create_account(*, user: User, fields: dict[str, Any]) -> Account:
     account.team = team
     account.save()
     portfolio_changed()
+    ledger.open_ledger(account=account, user=user)
     rescore_account(account=account)
     return account
 
@@ -220,3 +223,32 @@ def store_signal_readings(
         )
         score_accounts(accounts=touched)
     return {"stored": len(rows), "accounts_rescored": len(touched), "replayed": False}
+
+
+def record_outcome(
+    *,
+    account: Account,
+    user: User,
+    kind: str,
+    on: date,
+    reason: str | None = None,
+    new_mrr: Decimal | None = None,
+) -> bool:
+    """A churn or a renewal through the MRR ledger (which rescores the account). Idempotent:
+    recording the same outcome again changes nothing and returns False."""
+    if on > timezone.localdate():
+        raise invalid("on", _("This date is in the future."), "future")
+    if kind == "churn":
+        if new_mrr is not None:
+            raise invalid("new_mrr", _("A churn has no new MRR."))
+        return ledger.record_churn(account=account, on=on, reason=reason or "", user=user)
+    if reason:
+        raise invalid("reason", _("Only a churn has a reason."))
+    if account.status == "churned":
+        raise invalid(
+            "kind", _("A churned account cannot renew: reactivate it with its new MRR instead.")
+        )
+    try:
+        return ledger.record_renewal(account=account, on=on, new_mrr=new_mrr, user=user)
+    except ledger.LedgerError as error:  # raced with a churn recorded meanwhile
+        raise invalid("kind", str(error)) from error

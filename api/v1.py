@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI
 
 from api.auth import TokenAuth
-from api.endpoints import accounts, signals
+from api.endpoints import accounts, outcomes, signals
 from api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -24,6 +24,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts.router)
 api.add_router("", signals.router)
+api.add_router("", outcomes.router)
 
 
 def _login_not_required(patterns: list[Any]) -> list[Any]:

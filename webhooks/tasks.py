@@ -1,17 +1,18 @@
 """Celery tasks of webhooks: thin, by id; the state of each delivery lives in its row."""
 
+from typing import Any
+
 from celery import shared_task
-from django.conf import settings
 
 from webhooks import services
 
 
-@shared_task(acks_late=True, soft_time_limit=30, time_limit=45)
-def deliver_webhook_task(delivery_id: int) -> None:
+@shared_task(bind=True, acks_late=True, soft_time_limit=30, time_limit=45)
+def deliver_webhook_task(self: Any, delivery_id: int) -> None:
     delay = services.deliver(delivery_id=delivery_id)
-    # Eager (embedded) mode would retry at once, inside the caller's request: leave the retry to
-    # the sweep there. With a broker, the retry waits out its backoff in the queue.
-    if delay is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+    # Run eagerly (the embedded mode), a retry would follow at once, inside the caller's request:
+    # leave it to the sweep there. With a broker, the retry waits out its backoff in the queue.
+    if delay is not None and not self.request.is_eager:
         deliver_webhook_task.apply_async((delivery_id,), countdown=delay)
 
 

@@ -180,3 +180,18 @@ def test_only_http_and_https_urls_are_accepted(admin_user, url):
     )
     assert response.status_code == 400
     assert not Endpoint.objects.exists()
+
+
+def test_the_command_sends_what_is_due(receiver, endpoint, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    receiver.statuses = [500]
+    delivery = _queue_one()
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    out = StringIO()
+    call_command("deliver_webhooks", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    delivery.refresh_from_db()
+    assert delivery.status == "succeeded"
