@@ -84,8 +84,8 @@ def create_account(*, user: User, fields: dict[str, Any]) -> Account:
     account = form.save(commit=False)
     account.team = team
     account.save()
-    portfolio_changed()
     ledger.open_ledger(account=account, user=user)
+    portfolio_changed()
     rescore_account(account=account)
     return account
 
