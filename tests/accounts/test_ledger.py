@@ -164,7 +164,14 @@ def test_the_form_reactivates_a_churned_account_only_with_mrr(csm_client, accoun
 
 
 def test_demo_portfolio_mrr_is_the_sum_of_its_movements():
-    call_command("seed_demo", "--accounts", "60", "--no-score", stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--i-know-this-is-not-production",
+        "--accounts",
+        "60",
+        "--no-score",
+        stdout=StringIO(),
+    )
     assert MrrMovement.objects.filter(kind="churn").exists()
     assert not Account.objects.filter(status="churned").exclude(mrr=0).exists()
     assert accounts_whose_mrr_is_not_their_ledger() == []

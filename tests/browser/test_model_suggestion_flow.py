@@ -30,7 +30,15 @@ def expect(target):  # type: ignore[no-untyped-def]
 def test_admin_learns_a_suggestion_compares_it_and_publishes_it_with_a_reason(
     page: Page, admin_user
 ):
-    call_command("seed_demo", "--accounts", "300", "--seed", "11", stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--i-know-this-is-not-production",
+        "--accounts",
+        "300",
+        "--seed",
+        "11",
+        stdout=StringIO(),
+    )
     active = RiskModel.objects.get(status=ModelStatus.PUBLISHED)
     log_in(page, admin_user.username)
 

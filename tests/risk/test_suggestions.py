@@ -17,7 +17,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_history():
-    call_command("seed_demo", "--accounts", "400", "--seed", "11", stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--i-know-this-is-not-production",
+        "--accounts",
+        "400",
+        "--seed",
+        "11",
+        stdout=StringIO(),
+    )
 
 
 def test_a_suggestion_learned_on_the_first_year_beats_the_default_on_the_second(demo_history):
