@@ -177,8 +177,9 @@ class Command(BaseCommand):
         )
         bulk_insert(
             SignalReading,
-            ["account_id", "name", "value", "as_of"],
-            ([ids[d.external_id], *s] for d in demo for s in d.signals),
+            # COPY writes no model default: a numeric signal's category is "" explicitly.
+            ["account_id", "name", "value", "as_of", "category"],
+            ([ids[d.external_id], *s, ""] for d in demo for s in d.signals),
         )
         tz = timezone.get_current_timezone()
         bulk_insert(
