@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import django
 
 django.setup()
 
+from django.core.cache.backends.base import BaseCache  # noqa: E402
 from django.core.cache.backends.redis import RedisCache  # noqa: E402
 
 from churnguard.cache import TolerantRedisCache  # noqa: E402
@@ -48,25 +50,22 @@ def main() -> None:
     if not url:
         sys.exit("cache_bench needs Redis: set REDIS_URL.")
     params = {"KEY_PREFIX": PREFIX, "TIMEOUT": 60}
-    backends = {
+    backends: dict[str, BaseCache] = {
         "django RedisCache": RedisCache(url, params),
         "TolerantRedisCache": TolerantRedisCache(url, params),
     }
     print(f"{'backend':<20} {'get_many(2)':>12} {'get':>8} {'set':>8}   µs per call")
+    fragment = "<tr>" * 500
     for name, cache in backends.items():
         cache.set("version", 1)
-        cache.set("fragment", "<tr>" * 500)
-        figures = [
-            per_call_us(lambda c=cache: c.get_many(["fragment", "version"]), args.calls),
-            per_call_us(lambda c=cache: c.get("fragment"), args.calls),
-            per_call_us(lambda c=cache: c.set("fragment", "<tr>" * 500), args.calls),
+        cache.set("fragment", fragment)
+        calls: list[Callable[[], Any]] = [
+            partial(cache.get_many, ["fragment", "version"]),
+            partial(cache.get, "fragment"),
+            partial(cache.set, "fragment", fragment),
         ]
-        print(
-            f"{name:<20} "
-            + " ".join(f"{f:>8.1f}" for f in figures[:1])
-            + "    "
-            + " ".join(f"{f:>8.1f}" for f in figures[1:])
-        )
+        figures = [per_call_us(call, args.calls) for call in calls]
+        print(f"{name:<20} {figures[0]:>12.1f} {figures[1]:>8.1f} {figures[2]:>8.1f}")
         cache.delete_many(["version", "fragment"])
 
 
