@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Status
+from accounts.models import Account, Stakeholder, Status
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.models import User
 
@@ -28,6 +28,16 @@ def get_account_for_user(user: User, pk: int) -> Account:
         return visible_accounts(user).select_related("owner", "team", "risk_model").get(pk=pk)
     except Account.DoesNotExist:
         raise Http404("No such account") from None
+
+
+def get_stakeholder_for_user(user: User, pk: int, *, account: Account) -> Stakeholder:
+    """A stakeholder of `account` (already looked up for the user); 404 otherwise."""
+    try:
+        return Stakeholder.objects.filter(account=account, account__in=visible_accounts(user)).get(
+            pk=pk
+        )
+    except Stakeholder.DoesNotExist:
+        raise Http404("No such stakeholder") from None
 
 
 def quarter_bounds(today: date) -> tuple[date, date]:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -16,8 +16,7 @@ from accounts.forms import (
     TouchpointForm,
     UsageSnapshotForm,
 )
-from accounts.models import Stakeholder
-from accounts.queries import get_account_for_user
+from accounts.queries import get_account_for_user, get_stakeholder_for_user
 from accounts.services import (
     add_stakeholder,
     archive_account,
@@ -193,7 +192,7 @@ def stakeholder_create(request: AuthedRequest, pk: int):
 @require_POST
 def stakeholder_left(request: AuthedRequest, pk: int, stakeholder_pk: int):
     account = get_account_for_user(request.user, pk)
-    stakeholder = get_object_or_404(Stakeholder, pk=stakeholder_pk, account=account)
+    stakeholder = get_stakeholder_for_user(request.user, stakeholder_pk, account=account)
     if not stakeholder.has_left:
         mark_stakeholder_left(
             stakeholder=stakeholder, left_on=timezone.localdate(), user=request.user
