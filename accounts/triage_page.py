@@ -81,7 +81,7 @@ def _table_html(
     # a request context the rows do not use. The output is autoescaped markup, hence safe.
     rows_template = engines["jinja2"].env.get_template(ROWS_TEMPLATE)  # type: ignore[attr-defined]
     labels = {"expected": _("expected churn")}
-    rows_html = mark_safe(rows_template.render(rows=rows, labels=labels))  # noqa: S308
+    rows_html = mark_safe(rows_template.render(rows=rows, labels=labels))
     context = {"page": page, "rows": rows, "rows_html": rows_html}
     html = render_to_string("accounts/account_list.html#account-table", context, request)
     if key:
