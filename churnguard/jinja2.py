@@ -14,7 +14,7 @@ from churnguard.templatetags import formats
 
 def environment(**options: Any) -> Environment:
     options["autoescape"] = True
-    env = Environment(**options)
+    env = Environment(**options)  # autoescape is forced on just above
     env.filters.update(
         as_date=formats.as_date,
         as_datetime=formats.as_datetime,

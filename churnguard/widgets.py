@@ -19,12 +19,12 @@ class FastSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         template = engines["jinja2"].env.get_template(SELECT_TEMPLATE)  # type: ignore[attr-defined]
-        html = template.render(
+        html: str = template.render(
             name=name,
             attrs={k: v for k, v in self.build_attrs(self.attrs, attrs).items() if v is not False},
             options=self._options(self.choices, "" if value is None else str(value)),
         )
-        return mark_safe(html)
+        return mark_safe(html)  # Jinja2 escaped every value
 
     @staticmethod
     def _options(

@@ -15,8 +15,8 @@ from risk.services.overrides import OverrideError, check_expiry
 class WhatIfForm(BoundedInputMixin, forms.Form):
     """Try other facts on an account without saving them: every fact a CSM could change.
 
-    A field left empty keeps the account's own fact. Bounds are the account form's, so a
-    hypothesis can never be something the account could not hold.
+    The form opens with the account's facts; a field left as it is (or empty) keeps the fact.
+    Bounds are the account form's, so a hypothesis is never something an account could not hold.
     """
 
     prefix = "whatif"  # the account page also has a phase form
@@ -67,6 +67,7 @@ class WhatIfForm(BoundedInputMixin, forms.Form):
     def fact_changes(self, facts: AccountFacts, *, today: date) -> dict[str, Any]:
         """The engine facts this hypothesis replaces (call once the form is valid)."""
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        # Only what differs from the account: the form opens with its facts filled in.
         changes: dict[str, Any] = {
             k: data[k]
             for k in (
@@ -76,14 +77,15 @@ class WhatIfForm(BoundedInputMixin, forms.Form):
                 "signing_discount_pct",
                 *self.CASH_FIELDS,
             )
-            if k in data
+            if k in data and data[k] != getattr(facts, k)
         }
         if "phase" in changes and changes["phase"] != facts.phase:
             changes["phase_entered_on"] = today
         if any(k in changes for k in self.CASH_FIELDS):
             changes["cash_facts_as_of"] = today  # hypothetical cash facts are as fresh as today
         if "adoption_pct" in data:
-            seats = max((p.licensed_seats for p in facts.usage), default=100) or 100
+            latest = max(facts.usage, key=lambda p: p.on, default=None)
+            seats = (latest.licensed_seats if latest else 0) or 100
             active = round(seats * data["adoption_pct"] / 100)
             usage = [p for p in facts.usage if p.on != today]
             changes["usage"] = (*usage, UsagePoint(today, active, seats))

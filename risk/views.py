@@ -1,6 +1,7 @@
 from dataclasses import replace
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from risk.services.overrides import lift_override, override_band
 
 
 @require_POST
-def what_if(request: AuthedRequest, pk: int):
+def what_if(request: AuthedRequest, pk: int) -> HttpResponse:
     """Score the account with other facts, without saving anything: each factor's change."""
     account = get_account_for_user(request.user, pk)
     form = WhatIfForm(request.POST)

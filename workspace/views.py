@@ -69,7 +69,16 @@ def _detail_context(request: AuthedRequest, account, **overrides) -> dict:
         "kpi_form": OutcomeKpiForm(initial={"as_of": today}),
         "signal_form": SignalReadingForm(initial={"as_of": today}),
         "what_if_form": WhatIfForm(
-            initial={"cash_runway_months": account.cash_runway_months, "phase": account.phase}
+            initial={
+                "phase": account.phase,
+                "renewal_on": account.renewal_date,
+                "planned_go_live_on": account.planned_go_live,
+                "signing_discount_pct": account.signing_discount_pct,
+                "funding_stage": account.funding_stage,
+                "cash_runway_months": account.cash_runway_months,
+                "monthly_burn": account.monthly_burn,
+                "late_payments": account.late_payments,
+            }
         ),
         "override_form": BandOverrideForm(),
         **risk_panel(account, today=today),

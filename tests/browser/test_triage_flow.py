@@ -96,6 +96,7 @@ def test_touchpoint_and_phase_change_update_the_account_page_in_place(
     mark_page(page)
 
     touchpoints = page.locator("#touchpoints")
+    touchpoints.get_by_text("Log a touchpoint", exact=True).click()  # forms open on demand
     touchpoints.get_by_label("Kind").select_option("meeting")
     touchpoints.get_by_label("Summary").fill("Renewal prep: the CFO wants a multi-year offer.")
     touchpoints.get_by_role("button", name="Log touchpoint").click()
@@ -109,6 +110,7 @@ def test_touchpoint_and_phase_change_update_the_account_page_in_place(
 
     summary = page.locator("#account-summary")
     expect(summary).to_contain_text("In Maturation since")
+    summary.get_by_text("Move to another phase", exact=True).click()
     summary.get_by_label("Move to phase").select_option("defense")
     summary.get_by_role("button", name="Change phase").click()
 

@@ -151,10 +151,17 @@ def test_what_if_shows_each_factor_s_change_not_only_the_total(csm_client, accou
     assert Account.objects.get(pk=account.pk).late_payments != 5  # nothing saved
 
 
-def test_what_if_with_no_fact_changed_says_nothing_moves(csm_client, account):
+@pytest.mark.parametrize("as_opened", [True, False], ids=["facts as the form opens", "empty"])
+def test_what_if_with_no_fact_changed_says_nothing_moves(csm_client, account, as_opened):
     rescore_account(account=account)
+    page = csm_client.get(reverse("accounts:detail", args=[account.pk]))
+    form = page.context["what_if_form"]
+    data = {form.add_prefix(k): v for k, v in form.initial.items() if v is not None}
+    assert len(data) >= 6 or not as_opened
     response = csm_client.post(
-        reverse("accounts:what-if", args=[account.pk]), {}, headers={"HX-Request": "true"}
+        reverse("accounts:what-if", args=[account.pk]),
+        data if as_opened else {},
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     assert response.context["difference"] == 0
