@@ -118,9 +118,8 @@ def usage_percentages(
             break
     if reference.on == latest.on:
         return None
-    then = (200 * reference.active_users + reference.licensed_seats) // (
-        2 * reference.licensed_seats
-    )
+    seats = max(reference.licensed_seats, latest.licensed_seats)  # as the engine reads it
+    then = (200 * reference.active_users + seats) // (2 * seats)
     now = (200 * latest.active_users + latest.licensed_seats) // (2 * latest.licensed_seats)
     return then, now
 

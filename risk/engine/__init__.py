@@ -33,7 +33,8 @@ The factors
 - signing_discount: the discount given at signing, the best predictor of non-renewal in the
   brief's own case; the bigger the discount, the more points.
 - stakeholder: a key stakeholder who left; the more recent the departure, the more points.
-- usage_trend: the share of licensed seats actually used now against about 90 days earlier.
+- usage_trend: the share of licensed seats actually used now against about 90 days earlier
+  (seats added in between count for both readings: buying seats is not falling adoption).
   Falling adoption adds points, rising adoption removes a few, very low adoption adds some more.
 - kpi_attainment: how far the account reaches the outcomes it bought the product for (target
   against actual, whichever direction is better). Under 50 % adds many points; above target

@@ -490,12 +490,23 @@ def test_usage_without_a_reading_a_window_earlier_uses_the_earliest_one():
 
 def test_usage_shares_are_whole_percentages_so_the_reason_adds_up():
     # 79.6 % -> 80 %, 75.4 % -> 75 %: a fall of 5 points as shown, not 4.2.
-    facts = AccountFacts(usage=(seats(95, 199, 250), seats(5, 377, 500)))
+    facts = AccountFacts(usage=(seats(95, 398, 500), seats(5, 377, 500)))
     c = f.usage_trend(facts, MODEL, AS_OF)
     assert (c.points, c.reason) == (
         3,
         "Active users fell from 80 % to 75 % of seats in 90 days, +3",
     )
+
+
+def test_buying_seats_is_not_falling_adoption():
+    # 40 of 50 seats active, then 100 seats bought and 42 active: more users, not a fall.
+    facts = AccountFacts(usage=(seats(95, 40, 50), seats(5, 42, 150)))
+    c = f.usage_trend(facts, MODEL, AS_OF)
+    # No point for the trend; only the low share of seats in use still counts.
+    assert c.reason.startswith("Active users rose from 27 % to 28 % of seats in 90 days (+0); low")
+    # Fewer active users on more seats still reads as a fall.
+    fewer = AccountFacts(usage=(seats(95, 40, 50), seats(5, 20, 150)))
+    assert f.usage_trend(fewer, MODEL, AS_OF).reason.startswith("Active users fell")
 
 
 def test_usage_ignores_readings_after_as_of_and_without_seats():
