@@ -129,7 +129,8 @@ DEFAULT_MODEL: dict[str, Any] = {
     "break_clause_thresholds": _table(("30", 12), ("90", 7), ("180", 3)),
     "break_clause_phases": ["deployment", "defense"],
     "defense_duration_thresholds": _table(("90", 3), ("180", 6)),
-    "renewal_thresholds": _table(("30", 12), ("90", 7), ("180", 3)),
+    # Within a 90-day horizon the whole quarter before the renewal carries the same risk.
+    "renewal_thresholds": _table(("90", 12), ("180", 4)),
     "renewal_overdue_points": 15,
     # Discount at signing, in percent.
     "signing_discount_thresholds": _table(("5", 2), ("10", 5), ("20", 9), ("30", 13), ("40", 17)),

@@ -41,6 +41,7 @@ class AccountRow(NamedTuple):
     monthly_burn: Decimal | None
     late_payments: int | None
     cash_facts_as_of: date | None
+    contract_term_months: int | None
     risk_score: int | None
     risk_band: str
 
@@ -51,7 +52,7 @@ def account_rows(accounts: QuerySet[Account]) -> list[AccountRow]:
     return [make(values) for values in fetch(accounts.values_list(*AccountRow._fields))]
 
 
-# AccountFacts is frozen: its generated __init__ sets each of its twenty fields through
+# AccountFacts is frozen: its generated __init__ sets each of its fields through
 # object.__setattr__. Setting the slots directly builds the very same value at half the cost.
 _FACT_SLOTS = tuple(
     getattr(engine.AccountFacts, field.name).__set__ for field in fields(engine.AccountFacts)
@@ -104,6 +105,7 @@ def load_facts(
             usage.get(pk, ()),
             kpis.get(pk, ()),
             signals.get(pk, NO_SIGNALS),
+            row.contract_term_months,
         )
     return facts
 

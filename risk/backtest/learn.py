@@ -36,6 +36,7 @@ from decimal import Decimal
 
 from risk import engine
 from risk.engine import AccountFacts, ModelConfig, Threshold
+from risk.engine.factors.account import SHORT_TERM_MONTHS, renewal_in_force
 
 MIN_COVERAGE = 0.1
 FOLDS = 5
@@ -78,9 +79,20 @@ def _fresh(on: date | None, as_of: date, max_age: int) -> bool:
 
 
 def _renewal_days(facts: AccountFacts, as_of: date) -> int | None:
-    if facts.renewal_on is None:
+    """Days to the end of the term in force, as the engine reads them (negative: overdue)."""
+    found = renewal_in_force(facts, as_of)
+    if found is None:
         return None
-    return (facts.renewal_on - as_of).days
+    end_on, kind = found
+    return -1 if kind == "overdue" else (end_on - as_of).days
+
+
+def _renewal_share(facts: AccountFacts) -> float:
+    """The share of the renewal points the engine gives this account's term (short terms less)."""
+    term = facts.contract_term_months
+    if term is not None and 1 <= term < SHORT_TERM_MONTHS:
+        return term / SHORT_TERM_MONTHS
+    return 1.0
 
 
 def _discount(facts: AccountFacts, as_of: date) -> Decimal | None:
@@ -106,9 +118,8 @@ def usage_percentages(
             break
     if reference.on == latest.on:
         return None
-    then = (200 * reference.active_users + reference.licensed_seats) // (
-        2 * reference.licensed_seats
-    )
+    seats = max(reference.licensed_seats, latest.licensed_seats)  # as the engine reads it
+    then = (200 * reference.active_users + seats) // (2 * seats)
     now = (200 * latest.active_users + latest.licensed_seats) // (2 * latest.licensed_seats)
     return then, now
 
@@ -235,6 +246,10 @@ def build_columns(
             if 0 < sum(column) < len(column):
                 new.append(Column(spec, cut, column))
         if is_renewal:
+            # The engine scales a short term's renewal points: so do its columns.
+            shares = [_renewal_share(c.facts) for c in cases]
+            for column in new:
+                column.values = [v * share for v, share in zip(column.values, shares, strict=True)]
             overdue = [0.0 if v is None else float(float(v) < 0) for v in raw]
             if sum(overdue):
                 new.append(Column(spec, "overdue", overdue))

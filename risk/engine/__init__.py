@@ -23,12 +23,18 @@ The factors
 - phase: where the account stands in its journey. Deployment adds points, more for every day
   past the planned go-live, and more again when a break clause is near. Defense is a standing
   concern and grows the longer it lasts. Maturation is neutral; growth lowers the score.
-- renewal_proximity: a renewal within 180, 90 or 30 days adds points; a renewal date already
-  passed on an account still active counts as overdue and adds the most.
+- renewal_proximity: how close the end of the term in force is (within 90 days, then 180, in
+  the default model: for a 90-day horizon the whole quarter before it carries the same risk).
+  A break clause ahead of the renewal counts as a renewal. A renewal date already passed on an
+  active account whose contract term is known was renewed for another term: the end of the term
+  in force counts; without a known term it counts as overdue and adds the most. A term shorter
+  than a quarter (monthly) is renewed so often that being near its end says little: its points
+  are scaled by its share of a quarter.
 - signing_discount: the discount given at signing, the best predictor of non-renewal in the
   brief's own case; the bigger the discount, the more points.
 - stakeholder: a key stakeholder who left; the more recent the departure, the more points.
-- usage_trend: the share of licensed seats actually used now against about 90 days earlier.
+- usage_trend: the share of licensed seats actually used now against about 90 days earlier
+  (seats added in between count for both readings: buying seats is not falling adoption).
   Falling adoption adds points, rising adoption removes a few, very low adoption adds some more.
 - kpi_attainment: how far the account reaches the outcomes it bought the product for (target
   against actual, whichever direction is better). Under 50 % adds many points; above target

@@ -48,7 +48,8 @@ class AccountFacts:
     `funding_stage` bootstrapped / seed / series_a / series_b_plus / profitable / listed /
     multinational. Money is in the company's reporting currency; `monthly_burn` is per month,
     `late_payments` counts the last 12 months, `cash_facts_as_of` dates runway, burn, late payments
-    and funding stage together. `usage` may come in any order. Values must be finite.
+    and funding stage together; `contract_term_months` is the length of the term in force.
+    `usage` may come in any order. Values must be finite.
     """
 
     industry: str | None = None
@@ -71,3 +72,5 @@ class AccountFacts:
     usage: tuple[UsagePoint, ...] = ()
     kpis: tuple[KpiReading, ...] = ()
     signals: Mapping[str, SignalReading] = NO_SIGNALS
+    # Months between renewals (1 monthly, 3 quarterly, 12 annual, 36 three-year); None unknown.
+    contract_term_months: int | None = None

@@ -16,12 +16,25 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.bulk import bulk_insert
 from accounts.models import Account, AccountSnapshot
 from risk import engine
 from risk.fact_loader import AccountRow, account_rows, load_facts
 from risk.models import RiskModel, Score
 from risk.queries import model_config, published_model
 from risk.services.scores import _cyclic_gc_paused, contributions_json
+
+_HISTORY_FIELDS = (
+    "account_id",
+    "risk_model_id",
+    "score",
+    "band",
+    "previous_band",
+    "contributions_json",
+    "computed_at",
+    "as_of",
+    "backdated",
+)
 
 # Accounts per read-score-write round: a few seconds of work and a bounded memory footprint.
 CHUNK_SIZE = 2000
@@ -81,21 +94,22 @@ def score_as_of(
             continue
         now = timezone.now()
         history = [
-            Score(
-                account_id=pk,
-                risk_model=risk_model,
-                score=assessment.score,
-                band=assessment.band,
-                contributions_json=contributions_json(assessment),
-                computed_at=now,
-                as_of=as_of,
-                backdated=True,
+            (
+                pk,
+                risk_model.pk,
+                assessment.score,
+                assessment.band,
+                "",
+                contributions_json(assessment),
+                now,
+                as_of,
+                True,
             )
             for pk, assessment in assess_as_of(as_of=as_of, account_ids=todo, model=risk_model)
         ]
-        # A concurrent run of the same date may have written some rows meanwhile: the unique
-        # constraint lets only one of each in.
-        Score.objects.bulk_create(history, batch_size=1000, ignore_conflicts=True)
+        # Rows already there were skipped above; a concurrent run of the same date and version
+        # meets the unique constraint and fails its chunk rather than write a row twice.
+        bulk_insert(Score, _HISTORY_FIELDS, history)
         written += len(history)
     return written
 

@@ -333,9 +333,10 @@ def test_phase_without_a_known_phase_has_no_data(phase, reason):
         (0, 12, "Renewal on 12 Sep 2026, today, +12"),
         (1, 12, "Renewal on 13 Sep 2026, tomorrow, +12"),
         (30, 12, "Renewal on 12 Oct 2026, in 30 days, +12"),
-        (31, 7, "Renewal on 13 Oct 2026, in 31 days, +7"),
-        (90, 7, "Renewal on 11 Dec 2026, in 90 days, +7"),
-        (150, 3, "Renewal on 9 Feb 2027, in 150 days, +3"),
+        (31, 12, "Renewal on 13 Oct 2026, in 31 days, +12"),
+        (90, 12, "Renewal on 11 Dec 2026, in 90 days, +12"),
+        (91, 4, "Renewal on 12 Dec 2026, in 91 days, +4"),
+        (150, 4, "Renewal on 9 Feb 2027, in 150 days, +4"),
         (200, 0, "Renewal on 31 Mar 2027, in 200 days, +0"),
         (-5, 15, "Renewal was due on 7 Sep 2026: overdue by 5 days, +15"),
     ],
@@ -343,6 +344,37 @@ def test_phase_without_a_known_phase_has_no_data(phase, reason):
 def test_renewal_adds_points_as_it_approaches_and_most_when_overdue(days, points, reason):
     c = f.renewal_proximity(AccountFacts(renewal_on=ahead(days)), MODEL, AS_OF)
     assert (c.points, c.reason, c.has_data) == (points, reason, True)
+
+
+@pytest.mark.parametrize(
+    ("renewal", "term", "clause", "points", "reason"),
+    [
+        # An annual contract whose renewal date passed renewed: the next end of term counts.
+        (-5, 12, None, 0, "Term in force ends on 7 Sep 2027, in 360 days, +0"),
+        (-300, 12, None, 12, "Term in force ends on 16 Nov 2026, in 65 days, +12"),
+        # Without a known term, a passed renewal is overdue.
+        (-5, None, None, 15, "Renewal was due on 7 Sep 2026: overdue by 5 days, +15"),
+        # A break clause before the renewal is the first chance to leave.
+        (
+            300,
+            12,
+            40,
+            12,
+            "Break clause before the renewal on 22 Oct 2026, in 40 days, +12",
+        ),
+        (30, 12, 40, 12, "Renewal on 12 Oct 2026, in 30 days, +12"),
+        # A monthly contract is always near its end: a third of the quarter's points.
+        (20, 1, None, 4, "1-month term, renewal on 2 Oct 2026, in 20 days, +4"),
+    ],
+)
+def test_renewal_proximity_reads_the_term_in_force(renewal, term, clause, points, reason):
+    facts = AccountFacts(
+        renewal_on=ahead(renewal),
+        contract_term_months=term,
+        break_clause_on=ahead(clause) if clause is not None else None,
+    )
+    c = f.renewal_proximity(facts, MODEL, AS_OF)
+    assert (c.points, c.reason) == (points, reason)
 
 
 def test_no_renewal_date_has_no_data():
@@ -458,12 +490,23 @@ def test_usage_without_a_reading_a_window_earlier_uses_the_earliest_one():
 
 def test_usage_shares_are_whole_percentages_so_the_reason_adds_up():
     # 79.6 % -> 80 %, 75.4 % -> 75 %: a fall of 5 points as shown, not 4.2.
-    facts = AccountFacts(usage=(seats(95, 199, 250), seats(5, 377, 500)))
+    facts = AccountFacts(usage=(seats(95, 398, 500), seats(5, 377, 500)))
     c = f.usage_trend(facts, MODEL, AS_OF)
     assert (c.points, c.reason) == (
         3,
         "Active users fell from 80 % to 75 % of seats in 90 days, +3",
     )
+
+
+def test_buying_seats_is_not_falling_adoption():
+    # 40 of 50 seats active, then 100 seats bought and 42 active: more users, not a fall.
+    facts = AccountFacts(usage=(seats(95, 40, 50), seats(5, 42, 150)))
+    c = f.usage_trend(facts, MODEL, AS_OF)
+    # No point for the trend; only the low share of seats in use still counts.
+    assert c.reason.startswith("Active users rose from 27 % to 28 % of seats in 90 days (+0); low")
+    # Fewer active users on more seats still reads as a fall.
+    fewer = AccountFacts(usage=(seats(95, 40, 50), seats(5, 20, 150)))
+    assert f.usage_trend(fewer, MODEL, AS_OF).reason.startswith("Active users fell")
 
 
 def test_usage_ignores_readings_after_as_of_and_without_seats():
@@ -740,8 +783,13 @@ EVERYTHING_STALE = AccountFacts(
     ("facts", "band", "score", "top_factors"),
     [
         (TRAVEL_START_UP, "critical", 100, ["cash_stability", "phase", "industry"]),
-        (LOGISTICS_IN_GROWTH, "low", 20 - 3 - 1 - 6 - 5 + 3 - 4 - 2, []),
-        (SOFTWARE_RENEWING_AT_A_DISCOUNT, "medium", 20 + 9 + 7 + 1, ["signing_discount"]),
+        (LOGISTICS_IN_GROWTH, "low", 20 - 3 - 1 - 6 - 5 + 4 - 4 - 2, []),
+        (
+            SOFTWARE_RENEWING_AT_A_DISCOUNT,
+            "medium",
+            20 + 12 + 9 + 1,
+            ["renewal_proximity", "signing_discount"],
+        ),
         (DEFENSE_AFTER_A_DEPARTURE, "high", 20 + 16 + 14 + 10 + 4 + 2, ["phase", "stakeholder"]),
         (
             RETAIL_OVERDUE_WITH_MISSED_OUTCOMES,
@@ -796,7 +844,7 @@ def test_the_same_account_scored_as_of_an_earlier_date_sees_that_date_s_facts():
     facts = AccountFacts(country="IT", renewal_on=date(2021, 2, 1))
     then = assess(facts, MODEL, as_of=date(2021, 1, 1))
     now = assess(facts, MODEL, as_of=AS_OF)
-    assert then.score == 20 + 14 + 7
+    assert then.score == 20 + 14 + 12
     assert now.score == 20 + 6 + 15  # renewal long overdue
 
 

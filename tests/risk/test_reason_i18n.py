@@ -116,6 +116,16 @@ def _edge_accounts(as_of: date) -> list[AccountFacts]:
         AccountFacts(signals={"csat": SignalReading(Decimal("4.5"), day(-4))}),
         AccountFacts(key_stakeholder_left_on=day(-3)),
         AccountFacts(stakeholders_known=True),
+        # The term in force: a break clause before the renewal, a renewed term, a short term.
+        *(
+            AccountFacts(renewal_on=day(offset + 300), break_clause_on=day(offset))
+            for offset in (0, 1, 40)
+        ),
+        *(
+            AccountFacts(renewal_on=day(offset - 365), contract_term_months=12)
+            for offset in (0, 1, 40)
+        ),
+        *(AccountFacts(renewal_on=day(offset), contract_term_months=1) for offset in (0, 1, 20)),
     ]
 
 

@@ -189,24 +189,82 @@ def _deployment_lateness(
 # Renewal, discount, stakeholder --------------------------------------------------------------
 
 
-def renewal_proximity(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
-    """A renewal date in the past counts as overdue: the engine only scores active accounts."""
+def renewal_in_force(facts: AccountFacts, as_of: date) -> tuple[date, str] | None:
+    """The next date the customer can leave, and why: ("renewal", "break_clause", "rolled" for a
+    renewal date already passed on an account whose known term renewed it, or "overdue").
+
+    A break clause still ahead and before the renewal counts as a renewal. A renewal date in the
+    past on an active account with a known term was renewed for another term (possibly several):
+    the risk gathers before the end of the term in force, not after a stale date."""
     renewal_on = facts.renewal_on
     if renewal_on is None:
+        return None
+    clause = facts.break_clause_on
+    if clause is not None and as_of <= clause < renewal_on:
+        return clause, "break_clause"
+    if renewal_on >= as_of:
+        return renewal_on, "renewal"
+    term = facts.contract_term_months
+    if term is None or term < 1:
+        return renewal_on, "overdue"
+    months = term * -(-_months_between(renewal_on, as_of) // term)
+    rolled = _add_months(renewal_on, months)
+    while rolled < as_of:  # the day of the month may fall short (31 Jan + 1 month)
+        months += term
+        rolled = _add_months(renewal_on, months)
+    return rolled, "rolled"
+
+
+def _months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    last = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    return date(year, month, min(day.day, last))
+
+
+# A term shorter than this is renewed so often that being near its end says little: its points
+# are scaled by its share of it (a monthly contract gets a third of a quarterly one's).
+SHORT_TERM_MONTHS = 3
+
+
+def renewal_proximity(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """Days to the end of the term in force (or a break clause before it). A renewal date in the
+    past counts as overdue unless the contract term says it renewed: the engine only scores
+    active accounts."""
+    found_on = renewal_in_force(facts, as_of)
+    if found_on is None:
         return _NO_RENEWAL
+    end_on, kind = found_on
+    term = facts.contract_term_months
+    short = term if term is not None and 1 <= term < SHORT_TERM_MONTHS else None
     memo = model.compiled.memos["renewal_proximity"]
-    key = (renewal_on, as_of)
+    key = (end_on, kind, short, as_of)
     found = memo.get(key)
     if found is None:
-        days = (renewal_on - as_of).days
-        on = format_date(renewal_on)
-        if days < 0:
+        days = (end_on - as_of).days
+        on = format_date(end_on)
+        if kind == "overdue":
             text = f"Renewal was due on {on}: overdue by {-days} days"
             found = scored(model, "renewal_proximity", model.renewal_overdue_points, text)
         else:
             when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
             points = model.compiled.renewal.points_for_float(days)
-            found = scored(model, "renewal_proximity", points, f"Renewal on {on}, {when}")
+            if short is not None:
+                points = (points * short + SHORT_TERM_MONTHS // 2) // SHORT_TERM_MONTHS
+                what = f"{short}-month term, renewal"
+            else:
+                what = {
+                    "renewal": "Renewal",
+                    "break_clause": "Break clause before the renewal",
+                    "rolled": "Term in force ends",
+                }[kind]
+            text = f"{what} on {on}, {when}"
+            found = scored(model, "renewal_proximity", points, text)
         found = remember(memo, key, found)
     return found
 

@@ -18,6 +18,9 @@ _DAY_THEN_NUMBERS = attrgetter("on", "active_users", "licensed_seats")
 def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
     """Latest share of seats active against the reading about `usage_window_days` earlier.
 
+    When seats were added in between, the earlier active users count against the new seats:
+    buying seats is expansion, and must not read as falling adoption.
+
     The reference is the latest reading at least a window before the latest one, or else the
     earliest reading there is. Readings without licensed seats or dated after `as_of` are ignored.
     """
@@ -50,7 +53,9 @@ def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contrib
         return missing("usage_trend", text)
     # Whole percentages (rounded half up, in integers), so the reason's arithmetic is the one
     # that scored: "from 80 % to 55 %" is a fall of 25.
-    seats = reference.licensed_seats
+    # A seat increase is expansion, not falling adoption: the earlier active users are read
+    # against the larger seat count, so only a change in active users moves the trend.
+    seats = max(reference.licensed_seats, latest.licensed_seats)
     then = (200 * reference.active_users + seats) // (2 * seats)
     seats = latest.licensed_seats
     now = (200 * latest.active_users + seats) // (2 * seats)
