@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dataio.columns import IGNORE, SIGNAL
@@ -63,7 +64,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["default_team"].queryset = teams  # type: ignore[attr-defined]
         names = ColumnMapping.objects.values_list("name", flat=True)
-        self.fields["mapping"].choices = [
+        self.fields["mapping"].choices = [  # type: ignore[attr-defined]
             ("", _("Recognise the columns")),
             *((n, n) for n in names),
         ]
@@ -82,8 +83,6 @@ class UploadForm(forms.Form):
 
     def clean_as_of(self) -> date | None:
         value = self.cleaned_data.get("as_of")
-        from django.utils import timezone
-
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("A snapshot date cannot be in the future."))
         return value

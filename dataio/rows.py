@@ -227,8 +227,8 @@ class RowParser:
         for index, name in self.signals:
             cell = cells[index]
             if not is_blank(cell):
-                number, category = self.signal_parser(cell)
-                row.signals.append((name, number, category))
+                value, category = self.signal_parser(cell)
+                row.signals.append((name, value, category))
         return row
 
     def _free(

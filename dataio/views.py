@@ -1,7 +1,10 @@
 """Import in the browser (managers and admins) and exports of the triage list (everyone)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,14 +39,14 @@ def get_job_for_user(user: User, pk: int) -> ImportJob:
         raise Http404("No such import") from None
 
 
-def _teams_for(user: User):
+def _teams_for(user: User) -> QuerySet[Team]:
     teams = visible_team_ids(user)
     return Team.objects.all() if teams is ALL_TEAMS else Team.objects.filter(pk__in=teams)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(is_manager)
-def import_upload(request: AuthedRequest):
+def import_upload(request: AuthedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, teams=_teams_for(request.user))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -68,10 +71,10 @@ def import_upload(request: AuthedRequest):
     )
 
 
-def _job_context(job: ImportJob, mapping_form: MappingForm | None = None) -> dict:
+def _job_context(job: ImportJob, mapping_form: MappingForm | None = None) -> dict[str, Any]:
     fields = jobs.fields_for(job.kind)
     form = mapping_form or MappingForm(headers=job.headers, targets=job.targets, fields=fields)
-    context: dict = {"job": job, "mapping_form": form, "running": job.status in _RUNNING}
+    context: dict[str, Any] = {"job": job, "mapping_form": form, "running": job.status in _RUNNING}
     if job.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED) and job.data:
         context["preview"] = jobs.preview(job)
     if job.report:
@@ -89,8 +92,8 @@ def _job_context(job: ImportJob, mapping_form: MappingForm | None = None) -> dic
     return context
 
 
-def _worded_report(report: dict) -> dict:
-    def cells(items: list[dict]) -> list[dict]:
+def _worded_report(report: dict[str, Any]) -> dict[str, Any]:
+    def cells(items: list[dict[str, Any]]) -> list[dict[str, str]]:
         return [{"column": i["column"], "message": word(i["code"], i["params"])} for i in items]
 
     return {
@@ -105,7 +108,7 @@ def _worded_report(report: dict) -> dict:
 
 @require_GET
 @role_required(is_manager)
-def import_job(request: AuthedRequest, pk: int):
+def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
     template = "dataio/import_job.html"
     if request.htmx and request.GET.get("poll"):
@@ -115,7 +118,7 @@ def import_job(request: AuthedRequest, pk: int):
 
 @require_POST
 @role_required(is_manager)
-def import_check(request: AuthedRequest, pk: int):
+def import_check(request: AuthedRequest, pk: int) -> HttpResponse:
     """Save the column mapping (and its name), then run the dry run."""
     job = get_job_for_user(request.user, pk)
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.CHECKED) or not job.data:
@@ -143,7 +146,7 @@ def import_check(request: AuthedRequest, pk: int):
 
 @require_POST
 @role_required(is_manager)
-def import_run(request: AuthedRequest, pk: int):
+def import_run(request: AuthedRequest, pk: int) -> HttpResponse:
     """Import the valid rows of the checked file."""
     job = get_job_for_user(request.user, pk)
     if job.status == ImportStatus.CHECKED:
@@ -156,7 +159,7 @@ def import_run(request: AuthedRequest, pk: int):
 
 @require_POST
 @role_required(is_manager)
-def import_cancel(request: AuthedRequest, pk: int):
+def import_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
     jobs.cancel_import_job(job=job)
     return redirect("dataio:job", pk=job.pk)
@@ -170,7 +173,7 @@ _CONTENT_TYPES = {
 
 
 @require_GET
-def export(request: AuthedRequest, table: str, fmt: str):
+def export(request: AuthedRequest, table: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The triage list as filtered on screen, in the user's scope, as CSV or XLSX."""
     if table not in _TABLES or fmt not in _CONTENT_TYPES:
         raise Http404("No such export")

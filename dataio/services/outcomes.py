@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.countries import normalise_name
 from accounts.ledger import LedgerError, record_churn, record_renewal
 from accounts.models import Account, ChurnReason, Status
 from dataio import parsing
@@ -93,7 +94,7 @@ def _parse(
             row.errors.append(CellError("", "churn_date_missing", {}))
         if "churn_reason" in values:
             header, raw = values["churn_reason"]
-            row.reason = _REASONS.get(parsing.normalise_name(parsing.text(raw)), "")
+            row.reason = _REASONS.get(normalise_name(parsing.text(raw)), "")
             if not row.reason:
                 row.reason = ChurnReason.OTHER
                 row.warnings.append(

@@ -207,3 +207,23 @@ def test_recording_a_churn(csm_client, account):
     assert response.status_code == 302
     account.refresh_from_db()
     assert (account.status, account.churn_reason) == ("churned", "budget")
+
+
+def test_industry_is_free_text_with_the_known_industries_suggested(csm_client, account):
+    url = reverse("accounts:edit", args=[account.pk])
+    form = csm_client.get(url).content.decode()
+    assert 'list="industry-suggestions"' in form
+    assert '<option value="travel">Travel</option>' in form
+
+    response = csm_client.post(url, edit_data(account, industry="Internet"))
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.industry == "Internet"
+
+
+def test_a_phase_is_still_required_when_editing(csm_client, account):
+    url = reverse("accounts:edit", args=[account.pk])
+    response = csm_client.post(url, edit_data(account, phase=""))
+    assert "This field is required." in response.content.decode()
+    account.refresh_from_db()
+    assert account.phase == "maturation"
