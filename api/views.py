@@ -1,6 +1,7 @@
 """The personal API tokens page: create (shown once), list, revoke."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,7 +13,7 @@ from churnguard.http import AuthedRequest
 
 
 @require_http_methods(["GET", "POST"])
-def token_list(request: AuthedRequest):
+def token_list(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     issued = None
     status = 200
@@ -32,7 +33,7 @@ def token_list(request: AuthedRequest):
 
 
 @require_POST
-def token_revoke(request: AuthedRequest, pk: int):
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_token_for_user(request.user, pk)
     if revoke_token(token=token):
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})

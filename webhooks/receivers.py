@@ -50,7 +50,9 @@ def on_expected_churn_decided(
         "confirmed": Event.EXPECTED_CHURN_CONFIRMED,
         "dismissed": Event.EXPECTED_CHURN_DISMISSED,
     }.get(decision)
-    endpoints = listeners(event) if event else []
+    if event is None:  # a lifted flag is not announced
+        return
+    endpoints = listeners(event)
     if not endpoints:
         return
     proposal = ExpectedChurn.objects.select_related("account").get(pk=expected_churn_id)
