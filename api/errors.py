@@ -25,7 +25,11 @@ class ApiError(Exception):
     """A refusal a service or endpoint raises; the handler turns it into an ErrorOut answer."""
 
     def __init__(
-        self, status: int, detail: str, errors: Iterable[FieldError] = (), headers=None
+        self,
+        status: int,
+        detail: str,
+        errors: Iterable[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status

@@ -10,7 +10,7 @@ from accounts.models import Account
 from playbooks.models import Proposal
 from risk.models import ExpectedChurn
 from webhooks.models import Event
-from webhooks.services import queue_event
+from webhooks.services import listeners, queue_event
 
 
 def _account(account: Account) -> dict[str, Any]:
@@ -18,6 +18,9 @@ def _account(account: Account) -> dict[str, Any]:
 
 
 def on_bands_changed(sender: Any, *, changes: list[dict[str, Any]], **kwargs: Any) -> None:
+    endpoints = listeners(Event.BAND_CHANGED)
+    if not endpoints:  # the usual night: one query, nothing else
+        return
     names = dict(
         Account.objects.filter(pk__in=[c["account_id"] for c in changes]).values_list(
             "pk", "external_id"
@@ -25,6 +28,7 @@ def on_bands_changed(sender: Any, *, changes: list[dict[str, Any]], **kwargs: An
     )
     queue_event(
         event=Event.BAND_CHANGED,
+        endpoints=endpoints,
         payloads=(
             {
                 "account": {"external_id": names.get(c["account_id"], "")},
@@ -46,11 +50,15 @@ def on_expected_churn_decided(
         "confirmed": Event.EXPECTED_CHURN_CONFIRMED,
         "dismissed": Event.EXPECTED_CHURN_DISMISSED,
     }.get(decision)
-    if event is None:
+    if event is None:  # a lifted flag is not announced
+        return
+    endpoints = listeners(event)
+    if not endpoints:
         return
     proposal = ExpectedChurn.objects.select_related("account").get(pk=expected_churn_id)
     queue_event(
         event=event,
+        endpoints=endpoints,
         payloads=[
             {
                 "expected_churn_id": proposal.pk,
@@ -64,9 +72,13 @@ def on_expected_churn_decided(
 
 
 def on_proposal_decided(sender: Any, *, proposal_id: int, decision: str, **kwargs: Any) -> None:
+    endpoints = listeners(Event.PROPOSAL_DECIDED)
+    if not endpoints:
+        return
     proposal = Proposal.objects.select_related("account", "lever").get(pk=proposal_id)
     queue_event(
         event=Event.PROPOSAL_DECIDED,
+        endpoints=endpoints,
         payloads=[
             {
                 "proposal_id": proposal.pk,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +18,7 @@ LOG_PAGE_SIZE = 50
 
 @require_http_methods(["GET", "POST"])
 @role_required(is_admin)
-def endpoint_list(request: AuthedRequest):
+def endpoint_list(request: AuthedRequest) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -38,7 +39,7 @@ def endpoint_list(request: AuthedRequest):
 
 @require_GET
 @role_required(is_admin)
-def endpoint_detail(request: AuthedRequest, pk: int):
+def endpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     endpoint = get_endpoint(pk)
     page = Paginator(delivery_log(endpoint), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     form = EndpointForm(instance=endpoint)
@@ -49,7 +50,7 @@ def endpoint_detail(request: AuthedRequest, pk: int):
 
 @require_POST
 @role_required(is_admin)
-def endpoint_edit(request: AuthedRequest, pk: int):
+def endpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     endpoint = get_endpoint(pk)
     form = EndpointForm(request.POST, instance=get_endpoint(pk))
     if form.is_valid():
@@ -70,7 +71,7 @@ def endpoint_edit(request: AuthedRequest, pk: int):
 
 @require_POST
 @role_required(is_admin)
-def endpoint_resume(request: AuthedRequest, pk: int):
+def endpoint_resume(request: AuthedRequest, pk: int) -> HttpResponse:
     endpoint = get_endpoint(pk)
     if endpoint.is_paused:
         count = resume_endpoint(endpoint=endpoint)

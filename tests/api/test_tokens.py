@@ -66,10 +66,13 @@ def test_use_is_recorded_as_last_used(csm, account):
 
 
 def test_the_token_page_shows_a_new_token_once(csm_client):
-    response = csm_client.post("/settings/api-tokens/", {"name": "CRM sync", "expires_on": ""})
-    plaintext = response.context["issued"].plaintext
+    response = csm_client.post(
+        "/settings/api-tokens/", {"name": "CRM sync", "expires_on": ""}, follow=True
+    )
+    plaintext = response.context["issued"]["plaintext"]
     assert plaintext in response.content.decode()
     assert response["Cache-Control"] == "no-store"
+    assert authenticate_token(plaintext).name == "CRM sync"
     again = csm_client.get("/settings/api-tokens/")
     assert plaintext not in again.content.decode()
     assert "CRM sync" in again.content.decode()
