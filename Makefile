@@ -5,7 +5,7 @@ PORT ?= 8000
 DEMO_ACCOUNTS ?= 3000
 MANAGE := .venv/bin/python manage.py
 
-.PHONY: run test install lint bench-web bench-engine bench-rescore worker beat
+.PHONY: run test install lint check-deploy bench-web bench-engine bench-rescore worker beat
 
 install: .venv/.synced
 
@@ -22,6 +22,10 @@ run: install
 
 test: install
 	.venv/bin/pytest $(PYTEST_ARGS)
+
+# Django's deployment checklist, with the production environment set (see the README).
+check-deploy: install
+	$(MANAGE) check --deploy --fail-level WARNING
 
 lint: install
 	.venv/bin/ruff check .
