@@ -32,9 +32,11 @@ lint: install
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy risk/engine playbooks/levers
 
+worker: export DEBUG ?= 1
 worker: install
 	.venv/bin/celery -A churnguard worker --loglevel=INFO
 
+beat: export DEBUG ?= 1
 beat: install
 	.venv/bin/celery -A churnguard beat --loglevel=INFO
 
