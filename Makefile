@@ -5,7 +5,7 @@ PORT ?= 8000
 DEMO_ACCOUNTS ?= 3000
 MANAGE := .venv/bin/python manage.py
 
-.PHONY: run test install lint bench-web bench-engine bench-rescore worker beat
+.PHONY: run test install lint check-deploy bench-web bench-engine bench-rescore worker beat
 
 install: .venv/.synced
 
@@ -23,6 +23,10 @@ run: install
 test: install
 	.venv/bin/pytest $(PYTEST_ARGS)
 
+# Django's deployment checklist, with the production environment set (see the README).
+check-deploy: install
+	$(MANAGE) check --deploy --fail-level WARNING
+
 # Style, types (the whole project; config in pyproject.toml) and the import contracts.
 lint: install
 	.venv/bin/ruff check .
@@ -30,9 +34,11 @@ lint: install
 	.venv/bin/mypy .
 	.venv/bin/lint-imports
 
+worker: export DEBUG ?= 1
 worker: install
 	.venv/bin/celery -A churnguard worker --loglevel=INFO
 
+beat: export DEBUG ?= 1
 beat: install
 	.venv/bin/celery -A churnguard beat --loglevel=INFO
 

@@ -213,6 +213,7 @@ def proposal_end(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def proposal_outcome(request: AuthedRequest, pk: int) -> HttpResponse:
+    get_proposal_for_user(request.user, pk)  # an outsider gets a 404 before anything else
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Pick an outcome: saved, lost or not known yet."))

@@ -61,6 +61,8 @@ def role_required(check: Callable[[User], bool]) -> Callable[..., Any]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # Read by the permission-matrix test (functools.wraps carries it to outer decorators).
+        wrapper.required_role = check  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

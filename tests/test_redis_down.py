@@ -83,3 +83,11 @@ def test_publishing_refuses_to_promise_a_rescoring_it_cannot_start(redis_down, a
     assert RiskModel.objects.get(pk=draft.pk).status == ModelStatus.DRAFT
     assert published_model().pk == before.pk
     assert not RescoreRun.objects.exists()
+
+
+def test_readiness_is_503_when_the_broker_is_unreachable(redis_down):
+    from django.test import Client
+
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert "broker: unreachable" in response.content.decode()

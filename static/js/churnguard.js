@@ -41,6 +41,30 @@
     return (body && body.getAttribute("data-" + name)) || "";
   }
 
+  /* Back and Forward restore a snapshot of the page whose form may hold the values typed for a
+     later query. A form marked data-sync-query shows the query of the URL, which is the query
+     of the table restored with it. */
+  function syncFormsWithQuery() {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[data-sync-query]").forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.type === "submit" || field.type === "hidden") {
+          return;
+        }
+        var value = params.get(field.name) || "";
+        if (field.type === "checkbox" || field.type === "radio") {
+          field.checked = params.getAll(field.name).indexOf(field.value) !== -1;
+        } else if (field.tagName === "SELECT" && value === "") {
+          field.selectedIndex = 0;  /* the first option is the "all" or default choice */
+        } else {
+          field.value = value;
+        }
+      });
+    });
+  }
+
+  document.addEventListener("htmx:historyRestore", syncFormsWithQuery);
+  window.addEventListener("pageshow", syncFormsWithQuery);
   document.addEventListener("DOMContentLoaded", function () {
     applyWidths(document);
   });

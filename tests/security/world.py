@@ -1,0 +1,123 @@
+"""One of everything, owned by one team, for the tests that walk every URL and form."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import Account, Stakeholder
+from alerts.models import Alert
+from playbooks.catalogue import seed_defaults
+from playbooks.models import Lever, Play, Proposal
+from playbooks.services import propose_lever
+from risk.models import BandOverride, ExpectedChurn, RiskModel
+from risk.queries import published_model
+from risk.services.models import create_draft
+from teams.models import Role, Team, User
+from tests.factories import AccountFactory, StakeholderFactory, TeamFactory, UserFactory
+
+ACCOUNT_NAME = "Nordwind Voyages"
+
+
+@dataclass
+class World:
+    team: Team
+    users: dict[str, User | None]
+    account: Account
+    stakeholder: Stakeholder
+    proposal: Proposal
+    draft: RiskModel
+    expected_churn: ExpectedChurn
+    alert: Alert
+    override: BandOverride
+    play: Play
+    by_segment: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    team, other_team = TeamFactory(name="Team North"), TeamFactory(name="Team South")
+    csm = UserFactory(username="owner", role=Role.CSM, team=team)
+    outsider = UserFactory(username="outsider", role=Role.CSM, team=other_team)
+    manager = UserFactory(username="manager", role=Role.MANAGER, team=None)
+    manager.managed_teams.add(team)
+    other_manager = UserFactory(username="other-manager", role=Role.MANAGER, team=None)
+    other_manager.managed_teams.add(other_team)
+    admin = UserFactory(username="admin", role=Role.ADMIN, team=None, is_staff=True)
+    account = AccountFactory(
+        team=team, owner=csm, name=ACCOUNT_NAME, industry="travel", phase="defense",
+        risk_score=82, risk_band="critical", mrr=Decimal("2000.00"),
+    )  # fmt: skip
+    AccountFactory(team=other_team, name="Southern Lights")
+    seed_defaults(Lever, Play)
+    lever = Lever.objects.get(kind="payment_holiday")
+    proposal = propose_lever(
+        account=account, lever=lever, params={"months": "3"}, give_back="",
+        justification="Cash crunch after bookings collapsed.", user=csm,
+        today=timezone.localdate(), submit=True,
+    )  # fmt: skip
+    now = timezone.now()
+    expected = ExpectedChurn.objects.create(
+        account=account, status="proposed", rule_reason="Critical in defense",
+        band_at_raise="critical", raised_at=now,
+    )  # fmt: skip
+    alert = Alert.objects.create(account=account, cause="high_risk", opened_at=now)
+    override = BandOverride.objects.create(
+        account=account, band="high", reason="Knows the sponsor well",
+        expires_on=timezone.localdate() + timedelta(days=30), created_by=csm,
+    )  # fmt: skip
+    world = World(
+        team=team,
+        users={
+            "anonymous": None,
+            "csm": csm,
+            "outsider": outsider,
+            "manager": manager,
+            "other_manager": other_manager,
+            "admin": admin,
+        },
+        account=account,
+        stakeholder=StakeholderFactory(account=account),
+        proposal=proposal,
+        draft=create_draft(source=published_model(), user=admin),
+        expected_churn=expected,
+        alert=alert,
+        override=override,
+        play=Play.objects.filter(phase="defense", is_active=True).first() or Play.objects.first(),
+    )
+    # `pk` is read by the path segment before it: /accounts/<pk>/, /proposals/<pk>/...
+    world.by_segment = {
+        "accounts": account.pk,
+        "proposals": proposal.pk,
+        "models": world.draft.pk,
+        "expected-churn": expected.pk,
+        "alerts": alert.pk,
+    }
+    return world
+
+
+def url_kwargs(world: World, route: str, params: list[str]) -> dict[str, Any]:
+    """Arguments for a URL pattern, by parameter name (and, for `pk`, the segment before it)."""
+    by_name: dict[str, Any] = {
+        "stakeholder_pk": world.stakeholder.pk,
+        "override_pk": world.override.pk,
+        "play_pk": world.play.pk,
+        "decision": "confirm",
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    kwargs = {}
+    for name in params:
+        if name == "pk":
+            parts = route.split("/")
+            at = next(i for i, part in enumerate(parts) if part.endswith("pk>"))
+            kwargs[name] = world.by_segment.get(parts[at - 1] if at else "", world.account.pk)
+        elif name in by_name:
+            kwargs[name] = by_name[name]
+        elif name.endswith("pk") or name.endswith("id"):
+            # A parameter this file does not know yet: the account is the likeliest owner.
+            kwargs[name] = world.account.pk
+        else:
+            kwargs[name] = "x"
+    return kwargs
