@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "risk",
     "playbooks",
     "alerts",
+    "analytics",
 ]
 
 MIDDLEWARE = [
