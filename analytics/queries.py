@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from accounts.models import Account, Band, MovementKind, MrrMovement, Status
@@ -520,18 +520,10 @@ def churn_buckets(
             default=_bucketed("cash_runway_months", RUNWAY_BUCKETS),
         )
     elif attribute == "tenure":
-        # Whole calendar years from the contract start to the churn (or today), 3 and more
-        # together: computed by the database, so the grouping reads no account.
-        end_year = Coalesce(ExtractYear("churned_on"), Value(today.year))
-        years = end_year - ExtractYear("contract_start")
-        bucket = Case(
-            When(
-                Q(contract_start__year__gte=today.year - 2) | Q(churned_on__isnull=False),
-                then=years,
-            ),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
+        # Whole years since the contract start, counted to today for churned and retained
+        # alike (counting to the churn date would give the churned ones shorter tenures by
+        # construction); 3 and more together, by the database.
+        bucket = Value(today.year) - ExtractYear("contract_start")
     else:
         bucket = F(ATTRIBUTE_COLUMNS[attribute])
     rows = (
