@@ -87,9 +87,21 @@ def dashboard(request: AuthedRequest):
         form=form,
         filters=filters,
         exposures=[
-            (_("MRR at risk by phase"), queries.exposure(user=user, filters=filters, by="phase")),
-            (_("MRR at risk by team"), queries.exposure(user=user, filters=filters, by="team")),
-            (_("MRR at risk by CSM"), queries.exposure(user=user, filters=filters, by="owner")),
+            (
+                _("MRR at risk by phase"),
+                queries.exposure(user=user, filters=filters, by="phase"),
+                "exposure-phase",
+            ),
+            (
+                _("MRR at risk by team"),
+                queries.exposure(user=user, filters=filters, by="team"),
+                "exposure-team",
+            ),
+            (
+                _("MRR at risk by CSM"),
+                queries.exposure(user=user, filters=filters, by="owner"),
+                "exposure-owner",
+            ),
         ],
         calendar=queries.renewals_calendar(user=user, filters=filters, today=today),
         overnight=queries.overnight_moves(user=user, filters=filters),
@@ -97,7 +109,91 @@ def dashboard(request: AuthedRequest):
         cohorts=queries.cohort_table(user=user, filters=filters, last_month=context["month"]),
         query=filters.as_query(),
     )
+    table = request.GET.get("export", "")
+    if table:
+        return _dashboard_csv(context, table)
     return render(request, "analytics/dashboard.html", context)
+
+
+def _dashboard_csv(context: dict, table: str) -> HttpResponse:
+    """Any table of the dashboard as CSV (`?export=NAME`)."""
+    if table == "months":
+        header = [
+            _("Month"),
+            _("MRR"),
+            _("ARR"),
+            _("New"),
+            _("Expansion"),
+            _("Contraction"),
+            _("Churn"),
+            _("Reactivation"),
+            _("NRR"),
+            _("GRR"),
+            _("Logo churn"),
+            _("Revenue churn"),
+        ]
+        rows = (
+            [
+                m.month.strftime("%Y-%m"),
+                m.end_mrr,
+                m.arr,
+                m.movements.new,
+                m.movements.expansion,
+                m.movements.contraction,
+                m.movements.churn,
+                m.movements.reactivation,
+                m.nrr,
+                m.grr,
+                m.logo_churn_rate,
+                m.revenue_churn_rate,
+            ]
+            for m in context["series"]
+        )
+    elif table == "forecast":
+        header = [_("Quarter"), _("Committed"), _("At risk"), _("Expected churn")]
+        rows = ([q.label, q.committed, q.at_risk, q.expected_churn] for q in context["forecast"])
+    elif table == "calendar":
+        header = [_("Month"), _("Accounts"), _("MRR"), _("of which at risk")]
+        rows = (
+            [m.month.strftime("%Y-%m"), m.accounts, m.mrr, m.at_risk_mrr]
+            for m in context["calendar"]
+        )
+    elif table == "levers":
+        header = [
+            _("Lever"),
+            _("Granted"),
+            _("Cash cost"),
+            _("MRR cost a month"),
+            _("Saved"),
+            _("Lost"),
+            _("MRR kept"),
+        ]
+        rows = (
+            [x.label, x.granted, x.cash_cost, x.mrr_cost, x.saved, x.lost, x.mrr_kept]
+            for x in context["levers"]
+        )
+    elif table.startswith("exposure-"):
+        by = table.removeprefix("exposure-")
+        slices = {"band": context["exposure_band"]}
+        slices.update(
+            zip(("phase", "team", "owner"), (e[1] for e in context["exposures"]), strict=True)
+        )
+        if by not in slices:
+            raise Http404("No such table")
+        header = ["", _("Accounts"), _("MRR at risk")]
+        rows = ([x.label, x.accounts, x.mrr] for x in slices[by])
+    elif table == "cohorts":
+        header = [_("Start month"), _("Accounts"), _("MRR")] + [
+            f"M{i}"
+            for i in range(len(context["cohorts"][0].retention) if context["cohorts"] else 0)
+        ]
+        rows = (
+            [c.cohort.strftime("%Y-%m"), c.accounts, c.base_mrr, *c.retention]
+            for c in context["cohorts"]
+        )
+    else:
+        raise Http404("No such table")
+    return _csv(f"{table}.csv", header, rows)
 
 
 @require_GET
@@ -245,3 +341,11 @@ def board_report(request: AuthedRequest):
         return response
     context.update(form=form, query=filters.as_query())
     return render(request, "analytics/board_report.html", context)
+
+
+@require_GET
+def home(request: AuthedRequest):
+    """Managers and admins land on the dashboard; a CSM on the triage list, their morning."""
+    from django.shortcuts import redirect
+
+    return redirect("analytics:dashboard" if is_manager(request.user) else "accounts:list")

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from analytics import views as analytics_views
 from churnguard.views import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="accounts:list"), name="home"),
+    path("", analytics_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("risk/", include("risk.urls")),

@@ -122,3 +122,27 @@ def test_board_report_command_writes_the_pdf(small_ledger, tmp_path):
     call_command("board_report", "--month", "2025-03", "--pdf", str(target), stdout=StringIO())
     text = PdfReader(target).pages[0].extract_text()
     assert "Board report" in text and "March 2025" in text
+
+
+def test_every_dashboard_table_exports_as_csv(small_ledger, manager):
+    client = client_for(manager)
+    months = client.get(DASHBOARD, {"month": "2025-03", "export": "months"})
+    assert months["Content-Type"].startswith("text/csv")
+    assert "2025-02,1900" in months.content.decode()
+    for table in (
+        "forecast",
+        "calendar",
+        "levers",
+        "cohorts",
+        "exposure-band",
+        "exposure-team",
+        "exposure-phase",
+        "exposure-owner",
+    ):
+        assert client.get(DASHBOARD, {"export": table}).status_code == 200
+    assert client.get(DASHBOARD, {"export": "secrets"}).status_code == 404
+
+
+def test_managers_land_on_the_dashboard_and_csms_on_triage(manager, csm):
+    assert client_for(manager).get("/").url == DASHBOARD
+    assert client_for(csm).get("/").url == reverse("accounts:list")
