@@ -4,15 +4,18 @@ Thin views: read the filters, call the queries, hand the presenters' charts to t
 """
 
 import csv
+import hashlib
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.cache import portfolio_version
 from accounts.models import MovementKind
 from analytics import formulas, presenters, queries
 from analytics.forms import AnalyticsFilterForm
@@ -46,8 +49,41 @@ def _month(form: AnalyticsFilterForm, today: date) -> date:
     return month if isinstance(month, date) else formulas.month_start(today)
 
 
+# Figures are cached under the portfolio version, which every write to accounts, the ledger,
+# scores and expected churn bumps on commit; levers do not bump it, hence a short lifetime too.
+CACHE_SECONDS = 300
+
+
+def cached(key_parts: tuple, compute):  # type: ignore[no-untyped-def]
+    """`compute()` cached for the current portfolio version, the reader's scope and language."""
+    version = portfolio_version()
+    if version is None:
+        return compute()
+    key = (
+        "analytics:"
+        + hashlib.sha1(repr((version, translation.get_language(), *key_parts)).encode()).hexdigest()
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _scope(user) -> tuple:  # type: ignore[no-untyped-def]
+    teams = None if user is None else visible_team_ids(user)
+    return (None if teams is None else tuple(sorted(teams)),)
+
+
 def dashboard_data(*, user, filters: Filters, month: date, today: date) -> dict:
-    """Every figure of the dashboard and the board report, with its charts."""
+    """Every figure of the dashboard and the board report, with its charts (cached)."""
+    return cached(
+        ("dashboard", _scope(user), filters, month, today),
+        lambda: _dashboard_data(user=user, filters=filters, month=month, today=today),
+    )
+
+
+def _dashboard_data(*, user, filters: Filters, month: date, today: date) -> dict:
     currency = policy_in_force(today).currency
     series = queries.revenue_series(user=user, filters=filters, last_month=month)
     current = series[-1]
@@ -82,11 +118,24 @@ def dashboard(request: AuthedRequest):
     filters = _filters(request, form)
     today = timezone.localdate()
     user = request.user
-    context = dashboard_data(user=user, filters=filters, month=_month(form, today), today=today)
+    month = _month(form, today)
+    context = dict(dashboard_data(user=user, filters=filters, month=month, today=today))
+    context.update(form=form, filters=filters, query=filters.as_query())
     context.update(
-        form=form,
-        filters=filters,
-        exposures=[
+        cached(
+            ("dashboard-extra", _scope(user), filters, month, today),
+            lambda: _dashboard_extra(user=user, filters=filters, month=month, today=today),
+        )
+    )
+    table = request.GET.get("export", "")
+    if table:
+        return _dashboard_csv(context, table)
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _dashboard_extra(*, user, filters: Filters, month: date, today: date) -> dict:
+    return {
+        "exposures": [
             (
                 _("MRR at risk by phase"),
                 queries.exposure(user=user, filters=filters, by="phase"),
@@ -103,16 +152,11 @@ def dashboard(request: AuthedRequest):
                 "exposure-owner",
             ),
         ],
-        calendar=queries.renewals_calendar(user=user, filters=filters, today=today),
-        overnight=queries.overnight_moves(user=user, filters=filters),
-        queues=queries.waiting_queues(user=user, filters=filters),
-        cohorts=queries.cohort_table(user=user, filters=filters, last_month=context["month"]),
-        query=filters.as_query(),
-    )
-    table = request.GET.get("export", "")
-    if table:
-        return _dashboard_csv(context, table)
-    return render(request, "analytics/dashboard.html", context)
+        "calendar": queries.renewals_calendar(user=user, filters=filters, today=today),
+        "overnight": queries.overnight_moves(user=user, filters=filters),
+        "queues": queries.waiting_queues(user=user, filters=filters),
+        "cohorts": queries.cohort_table(user=user, filters=filters, last_month=month),
+    }
 
 
 def _dashboard_csv(context: dict, table: str) -> HttpResponse:
@@ -264,8 +308,13 @@ def churn_drivers(request: AuthedRequest):
     form = _filter_form(request)
     filters = _filters(request, form)
     today = timezone.localdate()
-    drivers = queries.churn_drivers(user=request.user, filters=filters, today=today)
-    reasons = queries.churn_reasons(user=request.user, filters=filters)
+    drivers, reasons = cached(
+        ("drivers", _scope(request.user), filters, today),
+        lambda: (
+            queries.churn_drivers(user=request.user, filters=filters, today=today),
+            queries.churn_reasons(user=request.user, filters=filters),
+        ),
+    )
     if request.GET.get("format") == "csv":
         return _csv(
             "churn-drivers.csv",

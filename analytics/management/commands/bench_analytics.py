@@ -81,17 +81,18 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
 
     def _seed(self, count: int) -> None:
-        if Account.objects.count() == count and MrrMovement.objects.exists():
+        if Account.objects.count() != count or not MrrMovement.objects.exists():
+            self.stderr.write(f"Seeding {count:,} accounts in the benchmark database…")
+            call_command(
+                "seed_demo", accounts=count, seed=1, reset=True, no_score=True, stdout=self.stderr
+            )
+        if Account.objects.exclude(risk_band="").exists():
             return
-        self.stderr.write(f"Seeding {count:,} accounts in the benchmark database…")
-        call_command(
-            "seed_demo", accounts=count, seed=1, reset=True, no_score=True, stdout=self.stderr
-        )
         # Bands spread over the book as a scoring run would leave them (no run needed here).
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE accounts_account SET risk_band = (ARRAY['low','low','low','medium',"
-                "'medium','high','critical'])[1 + id %% 7], risk_score = 10 + id %% 90"
+                "'medium','high','critical'])[1 + id % 7], risk_score = 10 + id % 90"
             )
             cursor.execute("VACUUM ANALYZE")
 
