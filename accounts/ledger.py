@@ -259,6 +259,25 @@ def apply_renewal(
     return True
 
 
+@transaction.atomic
+def extend_commitment(
+    *, account: Account, months: int, source: str, user: User | None = None
+) -> date:
+    """Push the renewal date `months` later (a longer commitment won in a negotiation).
+
+    Not a renewal: the levers granted to the account learn nothing from it. Returns the new
+    renewal date."""
+    if months <= 0:
+        raise LedgerError("A commitment is extended by at least one month.")
+    locked = _lock(account)
+    if locked.status == Status.CHURNED:
+        raise LedgerError("A churned account has no commitment to extend.")
+    renewal = add_months(locked.renewal_date, months)
+    _save(account, locked, {"renewal_date": renewal}, user)
+    bump_portfolio_version()
+    return renewal
+
+
 def _follow_up(account: Account, *, old_status: str, user: User | None, renewed: bool) -> None:
     # Same-app helpers, imported here because accounts.services imports this module.
     from accounts.services import _rescore, record_lever_outcome

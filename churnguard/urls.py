@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from analytics import views as analytics_views
 from api.v1 import api_urls
 from churnguard.views import healthz, readyz
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="accounts:list"), name="home"),
+    path("", analytics_views.home, name="home"),
     path("accounts/", include("workspace.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("risk/", include("risk.urls")),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", api_urls),
     path("data/", include("dataio.urls")),
+    path("analytics/", include("analytics.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

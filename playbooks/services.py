@@ -10,6 +10,7 @@ import calendar
 import logging
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.ledger import change_mrr, extend_commitment
 from accounts.models import Account
 from churnguard.mail import single_line
 from playbooks.catalogue import lever_spec
@@ -225,18 +227,24 @@ def apply_proposal(*, proposal: Proposal, user: User, today: date) -> Proposal:
     ends_on = None
     if proposal.months and not proposal.is_permanent:
         ends_on = add_months(today, proposal.months)
-    return _move(
+    applied = _move(
         proposal,
         to_state="applied",
         actor=user,
         rule=why_not_run,
         changes={"applied_on": today, "ends_on": ends_on},
     )
+    _move_mrr(applied, by=applied.mrr_impact, on=today, user=user)
+    extra_months = _whole_param(applied, "extra_months")
+    if extra_months:
+        extend_commitment(account=applied.account, months=extra_months, source="lever", user=user)
+    return applied
 
 
 @transaction.atomic
 def end_proposal(*, proposal: Proposal, user: User, today: date, comment: str = "") -> Proposal:
-    return _move(
+    """Applied → ended today: the MRR the lever took (a downsell, a price cut) comes back."""
+    ended = _move(
         proposal,
         to_state="ended",
         actor=user,
@@ -244,6 +252,32 @@ def end_proposal(*, proposal: Proposal, user: User, today: date, comment: str = 
         rule=why_not_run,
         changes={"ended_on": today},
     )
+    _move_mrr(ended, by=-ended.mrr_impact, on=today, user=user)
+    return ended
+
+
+def _move_mrr(proposal: Proposal, *, by: Decimal, on: date, user: User | None) -> None:
+    """Move the account's MRR through the ledger by the lever's monthly MRR impact."""
+    if not by or proposal.is_cash_deferred:
+        return
+    account = Account.objects.get(pk=proposal.account_id)
+    if account.is_churned:
+        return  # nothing to give back to an account that left
+    change_mrr(
+        account=account,
+        new_mrr=max(account.mrr + by, Decimal(0)),
+        on=on,
+        source="lever",
+        source_id=str(proposal.pk),
+        user=user,
+    )
+
+
+def _whole_param(proposal: Proposal, name: str) -> int:
+    try:
+        return int(proposal.params.get(name) or 0)
+    except (TypeError, ValueError, AttributeError):
+        return 0
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from risk.services.models import create_draft
 
 from accounts.models import Account, Stakeholder
 from alerts.models import Alert
@@ -14,7 +15,6 @@ from playbooks.models import Lever, Play, Proposal
 from playbooks.services import propose_lever
 from risk.models import BandOverride, ExpectedChurn, RiskModel
 from risk.queries import published_model
-from risk.services.models import create_draft
 from teams.models import Role, Team, User
 from tests.factories import AccountFactory, StakeholderFactory, TeamFactory, UserFactory
 

@@ -1,0 +1,603 @@
+"""Reads of the analytics pages. Every figure is aggregated in the database (GROUP BY, SUM,
+COUNT); Python only walks the handful of grouped rows (months, bands, buckets), never accounts.
+
+Every function takes the user (the team rule of `accounts.queries.visible_accounts`) and the
+page's `Filters` (team, CSM, segment, industry, country, phase: the account's current values).
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+
+from accounts.models import Account, Band, MovementKind, MrrMovement, Status
+from accounts.queries import quarter_bounds, visible_accounts
+from analytics import formulas
+from analytics.formulas import Bucket, MonthMovements
+from playbooks.models import KIND_LABELS, Proposal
+from risk.models import ExpectedChurn, RescoreRun, RunStatus, Score
+from risk.reason_i18n import localize_reason
+from teams.access import ALL_TEAMS, visible_team_ids
+from teams.models import User
+
+ZERO = Decimal(0)
+AT_RISK_BANDS = (Band.HIGH, Band.CRITICAL)
+GRANTED_STATES = ("approved", "applied", "ended")
+
+
+@dataclass(frozen=True)
+class Filters:
+    team: int | None = None
+    owner: int | None = None
+    segment: str = ""
+    industry: str = ""
+    country: str = ""
+    phase: str = ""
+
+    def account_q(self, prefix: str = "") -> Q:
+        q = Q()
+        for name in ("team", "owner"):
+            if getattr(self, name) is not None:
+                q &= Q(**{f"{prefix}{name}_id": getattr(self, name)})
+        for name in ("segment", "industry", "country", "phase"):
+            if getattr(self, name):
+                q &= Q(**{f"{prefix}{name}": getattr(self, name)})
+        return q
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as URL parameters (for links to the lists behind each figure)."""
+        values = {
+            "team": self.team,
+            "owner": self.owner,
+            "segment": self.segment,
+            "industry": self.industry,
+            "country": self.country,
+            "phase": self.phase,
+        }
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def _team_ids(user: User | None) -> set[int] | None:
+    # None as the user: a management command, which reads the whole portfolio.
+    return ALL_TEAMS if user is None else visible_team_ids(user)
+
+
+def scoped_accounts(*, user: User | None, filters: Filters) -> QuerySet[Account]:
+    accounts = Account.objects.all() if user is None else visible_accounts(user)
+    return accounts.filter(filters.account_q())
+
+
+def scoped_movements(*, user: User | None, filters: Filters) -> QuerySet[MrrMovement]:
+    movements = MrrMovement.objects.filter(filters.account_q("account__"))
+    teams = _team_ids(user)
+    if teams is not ALL_TEAMS:
+        movements = movements.filter(account__team_id__in=teams)
+    return movements
+
+
+def _kind_sum(kind: str) -> Coalesce:
+    return Coalesce(Sum("amount", filter=Q(kind=kind)), Value(ZERO))
+
+
+def _kind_count(kind: str) -> Count:
+    return Count("id", filter=Q(kind=kind))
+
+
+def revenue_series(
+    *, user: User | None, filters: Filters, last_month: date, months: int = 24
+) -> list[formulas.MonthMetrics]:
+    """The last `months` months up to `last_month` (a first day): two queries, whatever the
+    number of accounts (the opening balance, then the movements grouped by month and kind)."""
+    first = formulas.add_months(last_month, -(months - 1))
+    end = formulas.add_months(last_month, 1)
+    movements = scoped_movements(user=user, filters=filters)
+    opening = movements.filter(on__lt=first).aggregate(
+        mrr=Coalesce(Sum("amount"), Value(ZERO)),
+        logos=_kind_count(MovementKind.NEW)
+        + _kind_count(MovementKind.REACTIVATION)
+        - _kind_count(MovementKind.CHURN),
+    )
+    rows = (
+        movements.filter(on__gte=first, on__lt=end)
+        .annotate(month=TruncMonth("on"))
+        .values("month")
+        .annotate(
+            new=_kind_sum(MovementKind.NEW),
+            expansion=_kind_sum(MovementKind.EXPANSION),
+            contraction=_kind_sum(MovementKind.CONTRACTION),
+            churn=_kind_sum(MovementKind.CHURN),
+            reactivation=_kind_sum(MovementKind.REACTIVATION),
+            new_logos=_kind_count(MovementKind.NEW),
+            churned_logos=_kind_count(MovementKind.CHURN),
+            reactivated_logos=_kind_count(MovementKind.REACTIVATION),
+        )
+        .order_by("month")
+    )
+    monthly = [
+        MonthMovements(
+            month=_as_date(r["month"]),
+            new=r["new"],
+            expansion=r["expansion"],
+            contraction=-r["contraction"],
+            churn=-r["churn"],
+            reactivation=r["reactivation"],
+            new_logos=r["new_logos"],
+            churned_logos=r["churned_logos"],
+            reactivated_logos=r["reactivated_logos"],
+        )
+        for r in rows
+    ]
+    return formulas.monthly_series(
+        monthly,
+        months=formulas.months_between(first, last_month),
+        opening_mrr=opening["mrr"],
+        opening_logos=opening["logos"],
+    )
+
+
+def _as_date(value: object) -> date:
+    # TruncMonth gives a date on PostgreSQL and SQLite for a DateField; be strict anyway.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
+
+
+def cohort_table(
+    *, user: User | None, filters: Filters, last_month: date, cohorts: int = 12
+) -> list[formulas.CohortRow]:
+    """MRR retention of the accounts started in each of the last `cohorts` months: one query."""
+    first = formulas.add_months(last_month, -(cohorts - 1))
+    end = formulas.add_months(last_month, 1)
+    rows = (
+        scoped_movements(user=user, filters=filters)
+        .filter(account__contract_start__gte=first, account__contract_start__lt=end, on__lt=end)
+        .annotate(cohort=TruncMonth("account__contract_start"), month=TruncMonth("on"))
+        .values("cohort", "month")
+        .annotate(net=Sum("amount"), started=_kind_count(MovementKind.NEW))
+    )
+    net: dict[tuple[date, date], Decimal] = {}
+    started: dict[date, int] = defaultdict(int)
+    for r in rows:
+        cohort, month = _as_date(r["cohort"]), max(_as_date(r["month"]), _as_date(r["cohort"]))
+        net[(cohort, month)] = net.get((cohort, month), ZERO) + r["net"]
+        started[cohort] += r["started"]
+    return formulas.cohort_retention(net, dict(started), last_month=last_month)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One line of a breakdown: a key (band, phase, team id...), its label, accounts and MRR."""
+
+    key: str
+    label: str
+    accounts: int
+    mrr: Decimal
+
+
+def _active(user: User | None, filters: Filters) -> QuerySet[Account]:
+    return scoped_accounts(user=user, filters=filters).filter(status=Status.ACTIVE)
+
+
+def mrr_at_risk(*, user: User | None, filters: Filters) -> Decimal:
+    """MRR of the active accounts in a high or critical band, or flagged as expected churn."""
+    return (
+        _active(user, filters)
+        .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
+        .aggregate(mrr=Coalesce(Sum("mrr"), Value(ZERO)))["mrr"]
+    )
+
+
+def exposure(*, user: User | None, filters: Filters, by: str) -> list[Slice]:
+    """Active MRR by `by` ("band", "phase", "team", "owner"), with the at-risk part for each."""
+    column = {"band": "risk_band", "phase": "phase", "team": "team_id", "owner": "owner_id"}[by]
+    rows = (
+        _active(user, filters)
+        .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
+        .values(column)
+        .annotate(accounts=Count("id"), mrr=Sum("mrr"))
+        .order_by("-mrr")
+    )
+    labels = _labels(by, [r[column] for r in rows])
+    return [
+        Slice(
+            key=str(r[column] or ""),
+            label=labels.get(r[column], str(r[column] or "")),
+            accounts=r["accounts"],
+            mrr=r["mrr"] or ZERO,
+        )
+        for r in rows
+    ]
+
+
+def _labels(by: str, keys: list[object]) -> dict[object, str]:
+    from accounts.models import Phase
+    from teams.models import Team
+
+    if by == "band":
+        return {k: str(Band(k).label) for k in keys if k in Band.values}
+    if by == "phase":
+        return {k: str(Phase(k).label) for k in keys if k in Phase.values}
+    if by == "team":
+        return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
+    users = User.objects.filter(pk__in=[k for k in keys if k])
+    return {u.pk: u.get_full_name() or u.username for u in users}
+
+
+@dataclass(frozen=True)
+class QuarterForecast:
+    """The renewals of one quarter: committed, at risk and expected churn, in MRR and accounts."""
+
+    start: date
+    end: date
+    committed: Decimal
+    at_risk: Decimal
+    expected_churn: Decimal
+    committed_accounts: int
+    at_risk_accounts: int
+    expected_churn_accounts: int
+
+    @property
+    def total(self) -> Decimal:
+        return self.committed + self.at_risk + self.expected_churn
+
+    @property
+    def label(self) -> str:
+        return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+
+
+FORECAST_BUCKETS = ("committed", "at_risk", "expected_churn")
+
+
+def forecast_bucket_q(bucket: str) -> Q:
+    """Expected churn first (a manager's decision), then the risk band, then the rest."""
+    expected = Q(is_expected_churn=True)
+    at_risk = Q(risk_band__in=AT_RISK_BANDS) & ~expected
+    return {"expected_churn": expected, "at_risk": at_risk, "committed": ~expected & ~at_risk}[
+        bucket
+    ]
+
+
+def quarters(today: date) -> list[tuple[date, date]]:
+    """This quarter and the next."""
+    start, end = quarter_bounds(today)
+    return [(start, end), quarter_bounds(end + timedelta(days=1))]
+
+
+def forecast(*, user: User | None, filters: Filters, today: date) -> list[QuarterForecast]:
+    """This quarter's and next quarter's renewals: one query."""
+    periods = quarters(today)
+    aggregates = {}
+    for i, (start, end) in enumerate(periods):
+        in_quarter = Q(renewal_date__gte=start, renewal_date__lte=end)
+        for bucket in FORECAST_BUCKETS:
+            match = in_quarter & forecast_bucket_q(bucket)
+            aggregates[f"{bucket}_{i}"] = Coalesce(Sum("mrr", filter=match), Value(ZERO))
+            aggregates[f"{bucket}_n_{i}"] = Count("id", filter=match)
+    row = _active(user, filters).aggregate(**aggregates)
+    return [
+        QuarterForecast(
+            start=start,
+            end=end,
+            committed=row[f"committed_{i}"],
+            at_risk=row[f"at_risk_{i}"],
+            expected_churn=row[f"expected_churn_{i}"],
+            committed_accounts=row[f"committed_n_{i}"],
+            at_risk_accounts=row[f"at_risk_n_{i}"],
+            expected_churn_accounts=row[f"expected_churn_n_{i}"],
+        )
+        for i, (start, end) in enumerate(periods)
+    ]
+
+
+def forecast_accounts(
+    *, user: User | None, filters: Filters, start: date, end: date, bucket: str
+) -> QuerySet[Account]:
+    """The accounts behind one forecast figure, biggest MRR first."""
+    return (
+        _active(user, filters)
+        .filter(forecast_bucket_q(bucket), renewal_date__gte=start, renewal_date__lte=end)
+        .select_related("owner", "team")
+        .order_by(F("mrr").desc(), "id")
+    )
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    month: date
+    accounts: int
+    mrr: Decimal
+    at_risk_mrr: Decimal
+
+
+def renewals_calendar(
+    *, user: User | None, filters: Filters, today: date, months: int = 6
+) -> list[CalendarMonth]:
+    """Renewals of the next `months` months (this one included): one query."""
+    first = formulas.month_start(today)
+    end = formulas.add_months(first, months)
+    rows = {
+        _as_date(r["month"]): r
+        for r in _active(user, filters)
+        .filter(renewal_date__gte=first, renewal_date__lt=end)
+        .annotate(month=TruncMonth("renewal_date"))
+        .values("month")
+        .annotate(
+            accounts=Count("id"),
+            total=Sum("mrr"),
+            at_risk=Coalesce(
+                Sum("mrr", filter=Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True)),
+                Value(ZERO),
+            ),
+        )
+    }
+    return [
+        CalendarMonth(
+            month=month,
+            accounts=rows[month]["accounts"] if month in rows else 0,
+            mrr=rows[month]["total"] if month in rows else ZERO,
+            at_risk_mrr=rows[month]["at_risk"] if month in rows else ZERO,
+        )
+        for month in formulas.months_between(first, formulas.add_months(end, -1))
+    ]
+
+
+@dataclass(frozen=True)
+class LeverLine:
+    kind: str
+    granted: int
+    cash_cost: Decimal
+    mrr_cost: Decimal
+    saved: int
+    lost: int
+    mrr_kept: Decimal
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+def levers_granted(*, user: User | None, filters: Filters, since: date) -> list[LeverLine]:
+    """Levers approved or applied since `since`, by kind: their cash and monthly MRR cost, and
+    the MRR of the accounts they kept (renewals recorded as saved): one query."""
+    proposals = Proposal.objects.filter(
+        filters.account_q("account__"), state__in=GRANTED_STATES, decided_at__date__gte=since
+    )
+    teams = _team_ids(user)
+    if teams is not ALL_TEAMS:
+        proposals = proposals.filter(account__team_id__in=teams)
+    rows = (
+        proposals.values("kind")
+        .annotate(
+            granted=Count("id"),
+            cash=Coalesce(Sum("cash_impact"), Value(ZERO)),
+            mrr=Coalesce(Sum("mrr_impact"), Value(ZERO)),
+            saved=Count("id", filter=Q(outcome="saved")),
+            lost=Count("id", filter=Q(outcome="lost")),
+            kept=Coalesce(Sum("account__mrr", filter=Q(outcome="saved")), Value(ZERO)),
+        )
+        .order_by("-granted", "kind")
+    )
+    return [
+        LeverLine(
+            kind=r["kind"],
+            granted=r["granted"],
+            cash_cost=-r["cash"],
+            mrr_cost=-r["mrr"],
+            saved=r["saved"],
+            lost=r["lost"],
+            mrr_kept=r["kept"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class BandMove:
+    account_id: int
+    account_name: str
+    mrr: Decimal
+    currency: str
+    old_band: str
+    new_band: str
+    score: int
+    factor: str
+    reason: str
+
+    @property
+    def old_band_label(self) -> str:
+        return str(Band(self.old_band).label) if self.old_band in Band.values else self.old_band
+
+    @property
+    def new_band_label(self) -> str:
+        return str(Band(self.new_band).label) if self.new_band in Band.values else self.new_band
+
+    @property
+    def reason_text(self) -> str:
+        """The main factor's reason in the reader's language."""
+        return localize_reason(self.reason)
+
+    @property
+    def is_worse(self) -> bool:
+        order = list(Band.values)
+        return order.index(self.new_band) > order.index(self.old_band)
+
+
+@dataclass
+class Overnight:
+    run: RescoreRun | None
+    moves: list[BandMove] = field(default_factory=list)
+    total: int = 0
+
+
+def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> Overnight:
+    """The accounts whose band changed in the last finished run, biggest MRR first, each with
+    the factor that weighs most in its new score: two queries."""
+    run = (
+        RescoreRun.objects.filter(status=RunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if run is None:
+        return Overnight(run=None)
+    scores = Score.objects.filter(run=run, account__in=scoped_accounts(user=user, filters=filters))
+    scores = scores.exclude(previous_band="").exclude(previous_band=F("band"))
+    rows = scores.select_related("account").order_by(F("account__mrr").desc(), "id")[:limit]
+    moves = []
+    for score in rows:
+        factor, reason = _top_factor(score.contributions_json)
+        moves.append(
+            BandMove(
+                account_id=score.account_id,
+                account_name=score.account.name,
+                mrr=score.account.mrr,
+                currency=score.account.currency,
+                old_band=score.previous_band,
+                new_band=score.band,
+                score=score.score,
+                factor=factor,
+                reason=reason,
+            )
+        )
+    total = len(moves) if len(moves) < limit else scores.count()
+    return Overnight(run=run, moves=moves, total=total)
+
+
+def _top_factor(contributions_json: str) -> tuple[str, str]:
+    try:
+        contributions = json.loads(contributions_json)
+    except ValueError:
+        return "", ""
+    if not contributions:
+        return "", ""
+    factor, _points, reason = max(contributions, key=lambda c: abs(c[1]))
+    return str(factor), str(reason)
+
+
+@dataclass(frozen=True)
+class Queues:
+    approvals: int
+    expected_churn: int
+
+
+def waiting_queues(*, user: User | None, filters: Filters) -> Queues:
+    accounts = scoped_accounts(user=user, filters=filters)
+    return Queues(
+        approvals=Proposal.objects.filter(state="submitted", account__in=accounts).count(),
+        expected_churn=ExpectedChurn.objects.filter(
+            status="proposed", account__in=accounts
+        ).count(),
+    )
+
+
+# Churn drivers -------------------------------------------------------------------------------
+
+DISCOUNT_BUCKETS = ((0, "0 %"), (10, "1-9 %"), (20, "10-19 %"), (30, "20-29 %"), (101, "30 % +"))
+TENURE_BUCKETS = ((182, "< 6"), (365, "6-12"), (730, "12-24"), (100_000, "24 +"))
+RUNWAY_BUCKETS = ((6, "< 6"), (12, "6-12"), (24, "12-24"), (10_000, "24 +"))
+
+
+def _bucketed(field_name: str, bounds: tuple[tuple[int, str], ...], *, upper_inclusive=False):
+    whens = []
+    for bound, label in bounds:
+        lookup = f"{field_name}__lte" if upper_inclusive and bound == 0 else f"{field_name}__lt"
+        whens.append(When(**{lookup: bound}, then=Value(label)))
+    return Case(*whens, default=Value(""))
+
+
+def churn_buckets(
+    *, user: User | None, filters: Filters, attribute: str, today: date
+) -> list[Bucket]:
+    """Accounts and churned accounts per bucket of one attribute: one grouped query over every
+    account that ever had a contract (churned and retained: the churned ones tell why)."""
+    accounts = scoped_accounts(user=user, filters=filters)
+    if attribute == "discount":
+        bucket = _bucketed("signing_discount_pct", DISCOUNT_BUCKETS, upper_inclusive=True)
+    elif attribute == "runway":
+        bucket = Case(
+            When(cash_runway_months__isnull=True, then=Value("")),
+            default=_bucketed("cash_runway_months", RUNWAY_BUCKETS),
+        )
+    elif attribute == "tenure":
+        # Whole years since the contract start, counted to today for churned and retained
+        # alike (counting to the churn date would give the churned ones shorter tenures by
+        # construction); 3 and more together, by the database.
+        bucket = Value(today.year) - ExtractYear("contract_start")
+    else:
+        bucket = F(ATTRIBUTE_COLUMNS[attribute])
+    rows = (
+        accounts.annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(total=Count("id"), churned=Count("id", filter=Q(status=Status.CHURNED)))
+        .order_by("bucket")
+    )
+    merged: dict[str, list[int]] = {}
+    for r in rows:
+        label = r["bucket"]
+        if attribute == "tenure":
+            label = f"{min(int(label), 3)}" if label is not None else ""
+        counts = merged.setdefault(str(label or ""), [0, 0])
+        counts[0] += r["total"]
+        counts[1] += r["churned"]
+    return [Bucket(label=k, total=v[0], churned=v[1]) for k, v in merged.items()]
+
+
+ATTRIBUTE_COLUMNS = {
+    "industry": "industry",
+    "country": "country",
+    "phase": "phase",
+    "segment": "segment",
+    "funding": "funding_stage",
+}
+DRIVER_ATTRIBUTES = (
+    "discount",
+    "industry",
+    "country",
+    "phase",
+    "segment",
+    "funding",
+    "runway",
+    "tenure",
+)
+
+
+def churn_drivers(
+    *, user: User | None, filters: Filters, today: date, min_total: int = 20
+) -> list[formulas.Driver]:
+    """Every attribute's buckets, attributes that separate churned from retained first."""
+    return formulas.rank_drivers(
+        formulas.churn_driver(
+            attribute,
+            [
+                b
+                for b in churn_buckets(user=user, filters=filters, attribute=attribute, today=today)
+                if b.label
+            ],
+            min_total=min_total,
+        )
+        for attribute in DRIVER_ATTRIBUTES
+    )
+
+
+def churn_reasons(*, user: User | None, filters: Filters) -> list[Slice]:
+    """Churned accounts by reason, with the MRR they took (their churn movements): one query."""
+    rows = (
+        scoped_movements(user=user, filters=filters)
+        .filter(kind=MovementKind.CHURN)
+        .values("account__churn_reason")
+        .annotate(accounts=Count("account", distinct=True), mrr=Sum("amount"))
+        .order_by("mrr")
+    )
+    from accounts.models import ChurnReason
+
+    labels = dict(ChurnReason.choices)
+    return [
+        Slice(
+            key=r["account__churn_reason"] or "",
+            label=str(labels.get(r["account__churn_reason"], r["account__churn_reason"] or "")),
+            accounts=r["accounts"],
+            mrr=-(r["mrr"] or ZERO),
+        )
+        for r in rows
+    ]

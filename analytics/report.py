@@ -1,0 +1,69 @@
+"""The board report: the month's figures for the board, as a page and as a PDF.
+
+The same template fragment draws the page and the PDF; WeasyPrint turns the HTML into the PDF
+(imported only here, when a PDF is asked for: it is slow to import)."""
+
+import json
+import logging
+from datetime import date
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+
+from analytics import queries
+from analytics.queries import AT_RISK_BANDS, Filters
+from risk.models import Score
+from risk.reason_i18n import localize_reason
+from teams.models import User
+
+TOP_RISKS = 10
+
+
+def top_risks(*, user: User | None, filters: Filters, limit: int = TOP_RISKS) -> list[dict]:
+    """The active accounts at risk with the most MRR, each with the three factors that weigh
+    most in its latest score: two queries."""
+    latest = Score.objects.filter(account=OuterRef("pk")).order_by("-computed_at", "-id")
+    accounts = list(
+        queries.scoped_accounts(user=user, filters=filters)
+        .filter(status="active")
+        .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
+        .annotate(latest_score=Subquery(latest.values("id")[:1]))
+        .select_related("owner")
+        .order_by(F("mrr").desc(), "id")[:limit]
+    )
+    scores = Score.objects.in_bulk([a.latest_score for a in accounts if a.latest_score])
+    rows = []
+    for account in accounts:
+        score = scores.get(account.latest_score)
+        contributions = json.loads(score.contributions_json) if score else []
+        reasons = sorted((c for c in contributions if c[1] > 0), key=lambda c: c[1], reverse=True)[
+            :3
+        ]
+        rows.append({"account": account, "reasons": [localize_reason(str(c[2])) for c in reasons]})
+    return rows
+
+
+def board_report_context(*, user: User | None, filters: Filters, month: date, today: date) -> dict:
+    from analytics.views import dashboard_data
+
+    context = dashboard_data(user=user, filters=filters, month=month, today=today)
+    context["top_risks"] = top_risks(user=user, filters=filters)
+    context["today"] = today
+    return context
+
+
+PDF_STYLESHEETS = ("css/analytics.css", "css/board_report_pdf.css")
+
+
+def render_board_pdf(context: dict, *, base_url: str = "") -> bytes:
+    """The board report as PDF bytes (A4), with the same charts as the page."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    # The page's CSS has screen-only rules WeasyPrint reports one by one: keep its errors only.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
+    html = render_to_string("analytics/board_report_pdf.html", context)
+    stylesheets = [CSS(filename=finders.find(path)) for path in PDF_STYLESHEETS]
+    return HTML(string=html, base_url=base_url or None).write_pdf(stylesheets=stylesheets)

@@ -1,0 +1,152 @@
+import io
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.analytics.conftest import opened
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = reverse("analytics:dashboard")
+REPORT = reverse("analytics:board-report")
+
+
+def test_manager_lands_on_figures_and_charts(small_ledger, manager):
+    response = client_for(manager).get(DASHBOARD, {"month": "2025-03"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["current"].end_mrr == 2000
+    for slug in ("mrr", "waterfall", "retention", "risk-bands", "forecast"):
+        assert f'id="chart-{slug}"' in content
+    assert "<svg" in content and "style=" not in content and "<script>" not in content
+    assert "Figures as a table" in content
+
+
+def test_a_csm_sees_their_own_book(small_ledger, csm, teammate):
+    opened(team=csm.team, owner=teammate, name="Teammate's", mrr=1000)
+    own = client_for(csm).get(DASHBOARD, {"month": "2025-03"}).context["current"].end_mrr
+    team = client_for(csm).get(DASHBOARD, {"month": "2025-03", "owner": ""})
+    assert own == 2000
+    assert team.context["current"].end_mrr == 3000
+
+
+def test_an_outsider_sees_none_of_our_figures(small_ledger, outsider):
+    response = client_for(outsider).get(DASHBOARD, {"month": "2025-03"})
+    assert response.context["current"].end_mrr == 0
+
+
+def test_bad_filters_are_reported_not_a_500(small_ledger, manager):
+    response = client_for(manager).get(DASHBOARD, {"month": "March", "team": "x"})
+    assert response.status_code == 200
+    assert "Give a month as YYYY-MM" in response.content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_the_portfolio(
+    small_ledger, manager, team, csm, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(manager)
+    client.get(DASHBOARD)  # session warm
+    cache.clear()  # the figures themselves are computed afresh each time (no cached copy)
+    with CaptureQueriesContext(connection) as first:
+        client.get(DASHBOARD)
+    for i in range(6):
+        opened(team=team, owner=csm, name=f"More {i}", mrr=100 + i)
+    cache.clear()
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(DASHBOARD)
+    assert len(first.captured_queries) < 40
+
+
+def test_the_lists_behind_the_figures(small_ledger, manager):
+    client = client_for(manager)
+    churn = client.get(reverse("analytics:movements"), {"month": "2025-02", "kind": "churn"})
+    assert [m.account.name for m in churn.context["page"].object_list] == ["C"]
+    csv = client.get(reverse("analytics:movements"), {"month": "2025-02", "format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv") and b"C," in csv.content
+    forecast = client.get(reverse("analytics:forecast-accounts"), {"quarter": 0, "bucket": "x"})
+    assert forecast.status_code == 404
+    drivers = client.get(reverse("analytics:churn-drivers"))
+    assert drivers.status_code == 200 and "Churn reasons" in drivers.content.decode()
+
+
+def test_the_board_report_is_for_managers(small_ledger, csm, manager):
+    assert client_for(csm).get(REPORT).status_code == 403
+    page = client_for(manager).get(REPORT, {"month": "2025-03"})
+    assert page.status_code == 200 and 'id="chart-forecast"' in page.content.decode()
+
+
+def test_the_board_report_pdf_carries_the_figures(small_ledger, manager):
+    response = client_for(manager).get(
+        REPORT, {"month": "2025-03", "format": "pdf"}, headers={"Accept-Language": "fr"}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Rapport au conseil" in text and "mars 2025" in text
+    assert "2 000" in text.replace("\u202f", " ").replace("\xa0", " ")  # the month's MRR
+    assert "Principaux risques" in text and "A" in text
+
+
+def test_metrics_command_prints_the_agreed_keys(small_ledger):
+    out = StringIO()
+    call_command("metrics", "--month", "2025-02", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    for key in (
+        "mrr",
+        "arr",
+        "nrr",
+        "grr",
+        "logo_churn_rate",
+        "revenue_churn_rate",
+        "mrr_at_risk",
+        "forecast",
+    ):
+        assert key in report
+    assert (report["mrr"], report["arr"], report["nrr"], report["grr"]) == (
+        1900.0,
+        22800.0,
+        1.0556,
+        0.8333,
+    )
+    assert set(report["forecast"]) >= {"committed", "at_risk", "expected_churn"}
+    with pytest.raises(CommandError):
+        call_command("metrics", "--month", "2025-13", "--json", stdout=out)
+
+
+def test_board_report_command_writes_the_pdf(small_ledger, tmp_path):
+    target = tmp_path / "board.pdf"
+    call_command("board_report", "--month", "2025-03", "--pdf", str(target), stdout=StringIO())
+    text = PdfReader(target).pages[0].extract_text()
+    assert "Board report" in text and "March 2025" in text
+
+
+def test_every_dashboard_table_exports_as_csv(small_ledger, manager):
+    client = client_for(manager)
+    months = client.get(DASHBOARD, {"month": "2025-03", "export": "months"})
+    assert months["Content-Type"].startswith("text/csv")
+    assert "2025-02,1900" in months.content.decode()
+    for table in (
+        "forecast",
+        "calendar",
+        "levers",
+        "cohorts",
+        "exposure-band",
+        "exposure-team",
+        "exposure-phase",
+        "exposure-owner",
+    ):
+        assert client.get(DASHBOARD, {"export": table}).status_code == 200
+    assert client.get(DASHBOARD, {"export": "secrets"}).status_code == 404
+
+
+def test_managers_land_on_the_dashboard_and_csms_on_triage(manager, csm):
+    assert client_for(manager).get("/").url == DASHBOARD
+    assert client_for(csm).get("/").url == reverse("accounts:list")
