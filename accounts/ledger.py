@@ -274,7 +274,7 @@ def extend_commitment(
         raise LedgerError("A churned account has no commitment to extend.")
     renewal = add_months(locked.renewal_date, months)
     _save(account, locked, {"renewal_date": renewal}, user)
-    bump_portfolio_version()
+    portfolio_changed()
     return renewal
 
 

@@ -7,7 +7,6 @@ import csv
 import hashlib
 from datetime import date, timedelta
 
-from accounts.cache import portfolio_version
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -21,6 +20,7 @@ from analytics import formulas, presenters, queries
 from analytics.forms import AnalyticsFilterForm
 from analytics.queries import Filters
 from churnguard.http import AuthedRequest
+from churnguard.portfolio import portfolio_version
 from playbooks.queries import policy_in_force
 from teams.access import ALL_TEAMS, is_manager, role_required, visible_team_ids
 from teams.models import Role, Team

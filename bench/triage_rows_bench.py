@@ -23,7 +23,7 @@ import django
 
 django.setup()
 
-from accounts.triage_page import ROWS_TEMPLATE  # noqa: E402
+from workspace.triage_page import ROWS_TEMPLATE  # noqa: E402
 from django.template import Context, Template, engines  # noqa: E402
 
 from accounts.presenters import TriageRow  # noqa: E402
