@@ -1,6 +1,8 @@
 """The risk model as versioned data, and the scores it produced."""
 
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
+from risk.reasons import contribution_text
 
 
 class ModelStatus(models.TextChoices):
@@ -58,12 +61,36 @@ class RiskModel(models.Model):
         return self.status == ModelStatus.DRAFT
 
 
+@dataclass(frozen=True, slots=True)
+class StoredContribution:
+    """One factor of a stored score: its points and its reason as a code with parameters."""
+
+    factor: str
+    points: int
+    code: str
+    params: dict[str, Any]
+    raw_points: int | None = None  # before the factor's weight; None when unweighted
+    weight: float = 1.0
+    has_data: bool = True  # only factors with data are stored
+
+    @property
+    def reason(self) -> str:
+        """The reason in the active language."""
+        return contribution_text(
+            self.code,
+            self.params,
+            points=self.points,
+            raw_points=self.raw_points,
+            weight=self.weight,
+        )
+
+
 class Score(models.Model):
     """A score in an account's history: a row only when the score or the band changed.
 
     The nightly run can write a row per account, so the row is kept lean: the contributions
-    are compact JSON text (`[[factor, points, reason], ...]`, factors without data omitted),
-    and the table carries only the indexes its reads need.
+    are compact JSON text (`[[factor, points, code, params], ...]`, factors without data
+    omitted; see `StoredContribution`), and the table carries only the indexes its reads need.
     """
 
     account = models.ForeignKey(
@@ -105,12 +132,9 @@ class Score(models.Model):
         return f"{self.score} ({self.band})"
 
     @property
-    def contributions(self) -> list[dict[str, object]]:
-        """[{"factor", "points", "reason"}], biggest drag first."""
-        return [
-            {"factor": factor, "points": points, "reason": reason}
-            for factor, points, reason in json.loads(self.contributions_json)
-        ]
+    def contributions(self) -> list[StoredContribution]:
+        """The stored contributions, biggest drag first."""
+        return [StoredContribution(*row) for row in json.loads(self.contributions_json)]
 
 
 class BandOverride(models.Model):

@@ -1,6 +1,6 @@
 """Display values for the risk panel: factor bars and the score trend as an SVG polyline."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from risk.queries import (
     open_expected_churn,
     score_history,
 )
-from risk.reason_i18n import localize_reason
+from risk.reasons import explain
 
 FACTOR_LABELS = {
     "industry": _("Industry"),
@@ -60,7 +60,7 @@ def factor_bars(
             c.factor,
             custom_labels.get(c.factor) or factor_label(c.factor),
             c.points,
-            localize_reason(c.reason),
+            explain(c),
             c.has_data,
             round(100 * abs(c.points) / largest),
             c.points < 0,
@@ -124,15 +124,7 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
     history = score_history(account)
     return {
         "explanation": explanation,
-        # The engine explains in English; the reader's language is applied here.
-        "changes": [
-            replace(
-                change,
-                reason=localize_reason(change.reason),
-                previous_reason=localize_reason(change.previous_reason),
-            )
-            for change in explanation.changes[:4]
-        ],
+        "changes": explanation.changes[:4],
         "band_label": Band(explanation.assessment.band).label,
         "bars": factor_bars(
             explanation.assessment, {f.factor: f.label for f in config.custom_factors}
