@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
-from risk.reasons import contribution_text
+from risk.reasons import contribution_text, expected_churn_reason
 
 
 class ModelStatus(models.TextChoices):
@@ -248,7 +248,9 @@ class ExpectedChurn(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="expected_churns")
     status = models.CharField(_("status"), max_length=10, choices=ExpectedChurnStatus)
+    # Why the rule raised it: a message code and its parameters, worded where it is shown.
     rule_reason = models.CharField(_("why it was raised"), max_length=200)
+    rule_reason_params = models.JSONField(_("why it was raised: details"), default=dict)
     band_at_raise = models.CharField(_("band when raised"), max_length=8, choices=Band)
     raised_at = models.DateTimeField(_("raised at"))
     run = models.ForeignKey(
@@ -283,6 +285,11 @@ class ExpectedChurn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} ({self.get_status_display()})"
+
+    @property
+    def rule_reason_text(self) -> str:
+        """Why the rule raised it, in the active language."""
+        return expected_churn_reason(self.rule_reason, self.rule_reason_params)
 
 
 class ExpectedChurnRule(models.Model):

@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 
 from accounts.countries import country_name
-from accounts.models import FundingStage, Industry, Phase
+from accounts.models import Band, FundingStage, Industry, Phase
 from accounts.presenters import format_money as _account_money
 from risk.engine.assessment import PARTS_CODE
 
@@ -349,6 +349,11 @@ _WITH_POINTS = pgettext_lazy("risk reason", "%(text)s, %(points)s")
 _WITH_WEIGHTED_POINTS = pgettext_lazy("risk reason", "%(text)s, %(raw)s × %(weight)s = %(points)s")
 
 
+def parts_separator() -> str:
+    """Between pieces of a reason: "; " (after a no-break space in French)."""
+    return str(_PARTS_SEPARATOR)
+
+
 def signed(points: int) -> str:
     return f"{points:+d}"
 
@@ -440,4 +445,26 @@ def explain(contribution: Any) -> str:
         has_data=contribution.has_data,
         raw_points=contribution.raw_points,
         weight=contribution.weight,
+    )
+
+
+# Why the expected-churn rule raised an account (risk.churn_rule).
+EXPECTED_CHURN_MESSAGES: dict[str, Promise] = {
+    "phase_band": pgettext_lazy(
+        "expected churn reason", "%(phase)s phase with a %(band)s risk band"
+    ),
+    "renewing_this_quarter": pgettext_lazy(
+        "expected churn reason", "%(band)s risk band, renewing on %(date)s (this quarter)"
+    ),
+}
+_EXPECTED_CHURN_FORMATS: dict[str, Callable[[Any], Any]] = {
+    **PARAM_FORMATS,
+    "phase": _choice(Phase),
+    "band": _choice(Band, lower=True),
+}
+
+
+def expected_churn_reason(code: str, params: Mapping[str, Any] | None) -> str:
+    return reason_text(
+        code, params, messages=EXPECTED_CHURN_MESSAGES, formats_by_name=_EXPECTED_CHURN_FORMATS
     )
