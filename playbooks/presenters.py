@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 
 from accounts.models import Account, Band, Phase
+from playbooks.default_wording import in_reader_language
 from playbooks.forms import ProposalForm
 from playbooks.levers import suggest_params
 from playbooks.levers.ranking import LeverReason
@@ -116,7 +117,8 @@ def recommendation_rows(
         rec = item.recommendation
         limits = rec.spec.param_limits
         params = [
-            (limits[name].label, f"{value.normalize():f}") for name, value in rec.params.items()
+            (in_reader_language(limits[name].label), f"{value.normalize():f}")
+            for name, value in rec.params.items()
         ]
         rows.append(
             RecommendationRow(
@@ -175,7 +177,9 @@ def param_rows(proposal: Proposal) -> list[tuple[str, str]]:
     labels: dict[str, str] = {}
     for lever, spec in usable_specs([proposal.lever]):
         if lever.kind == proposal.kind:
-            labels = {name: limit.label for name, limit in spec.param_limits.items()}
+            labels = {
+                name: in_reader_language(limit.label) for name, limit in spec.param_limits.items()
+            }
     return [(labels.get(name, name), value) for name, value in proposal.params.items()]
 
 
