@@ -10,7 +10,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
-from risk.reasons import contribution_text, expected_churn_reason
+from risk.reasons import (
+    DEFAULT_MODEL_NOTES,
+    contribution_text,
+    expected_churn_reason,
+    translated_default,
+)
 
 
 class ModelStatus(models.TextChoices):
@@ -59,6 +64,11 @@ class RiskModel(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == ModelStatus.DRAFT
+
+    @property
+    def display_notes(self) -> str:
+        """The notes in the reader's language while they are the shipped ones; as typed after."""
+        return translated_default(self.notes, DEFAULT_MODEL_NOTES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,13 @@ DEFAULT_SIGNAL_LABELS = {
     "Open support tickets": pgettext_lazy("risk reason", "Open support tickets"),
 }
 
+# The notes of the model ChurnGuard ships with.
+DEFAULT_MODEL_NOTES = {
+    "Default model from the product brief.": pgettext_lazy(
+        "default data", "Default model from the product brief."
+    ),
+}
+
 # How each parameter is shown, by name; a name not listed is shown as it is.
 PARAM_FORMATS: dict[str, Callable[[Any], Any]] = {
     "date": format_date,

@@ -159,3 +159,14 @@ def test_history_written_before_reasons_had_codes_is_converted_once(old, new):
         text = contribution_text(row[2], params, points=row[1], raw_points=raw, weight=weight)
     # Worded again in English, the sentence reads as before (country codes become names).
     assert text == old[2].replace("Country IT", "Country Italy")
+
+
+@pytest.mark.django_db
+def test_the_shipped_model_notes_are_translated_until_edited():
+    from risk.queries import published_model
+
+    model = published_model()
+    with translation.override("fr"):
+        assert model.display_notes == "Modèle par défaut, issu du cahier des charges produit."
+        model.notes = "Seuils revus après le trimestre."
+        assert model.display_notes == "Seuils revus après le trimestre."
