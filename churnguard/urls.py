@@ -12,6 +12,7 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("runs/", include("risk.run_urls")),
     path("alerts/", include("alerts.urls")),
+    path("profile/", include("teams.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
