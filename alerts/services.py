@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -21,7 +22,7 @@ from accounts.models import Account, Status
 from alerts.models import Alert, AlertStatus, Cause, DigestSent
 from churnguard.mail import single_line
 from risk.models import ExpectedChurn, ExpectedChurnStatus, RescoreRun, Score
-from teams.models import User
+from teams.models import User, email_language
 
 logger = logging.getLogger(__name__)
 
@@ -137,13 +138,14 @@ def _send_digest(
             DigestSent.objects.create(
                 run=run, user=user, sent_at=timezone.now(), accounts=len(moves) + len(proposals)
             )
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(email_language(user)):
                 context = {
                     "user": user,
                     "run": run,
                     "moves": moves,
                     "proposals": proposals,
                     "count": len({s.account_id for s in moves} | {p.account_id for p in proposals}),
+                    "url": settings.SITE_URL + reverse("accounts:list"),
                 }
                 body = render_to_string("alerts/digest_email.txt", context)
                 subject = single_line(render_to_string("alerts/digest_subject.txt", context))

@@ -5,7 +5,6 @@ Every function takes the user (the team rule of `accounts.queries.visible_accoun
 page's `Filters` (team, CSM, segment, industry, country, phase: the account's current values).
 """
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,8 +18,14 @@ from accounts.queries import quarter_bounds, visible_accounts
 from analytics import formulas
 from analytics.formulas import Bucket, MonthMovements
 from playbooks.models import KIND_LABELS, Proposal
-from risk.models import ExpectedChurn, RescoreRun, RunStatus, Score
-from risk.reason_i18n import localize_reason
+from risk.models import (
+    ExpectedChurn,
+    RescoreRun,
+    RunStatus,
+    Score,
+    StoredContribution,
+    stored_contributions,
+)
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.models import User
 
@@ -403,7 +408,7 @@ class BandMove:
     new_band: str
     score: int
     factor: str
-    reason: str
+    reason: StoredContribution | None  # the factor that moved most, worded at display
 
     @property
     def old_band_label(self) -> str:
@@ -416,7 +421,7 @@ class BandMove:
     @property
     def reason_text(self) -> str:
         """The main factor's reason in the reader's language."""
-        return localize_reason(self.reason)
+        return self.reason.reason if self.reason else ""
 
     @property
     def is_worse(self) -> bool:
@@ -464,15 +469,15 @@ def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> 
     return Overnight(run=run, moves=moves, total=total)
 
 
-def _top_factor(contributions_json: str) -> tuple[str, str]:
+def _top_factor(contributions_json: str) -> tuple[str, StoredContribution | None]:
     try:
-        contributions = json.loads(contributions_json)
-    except ValueError:
-        return "", ""
+        contributions = stored_contributions(contributions_json)
+    except (ValueError, TypeError):
+        return "", None
     if not contributions:
-        return "", ""
-    factor, _points, reason = max(contributions, key=lambda c: abs(c[1]))
-    return str(factor), str(reason)
+        return "", None
+    top = max(contributions, key=lambda c: abs(c.points))
+    return top.factor, top
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 The same template fragment draws the page and the PDF; WeasyPrint turns the HTML into the PDF
 (imported only here, when a PDF is asked for: it is slow to import)."""
 
-import json
 import logging
 from datetime import date
 
@@ -13,7 +12,6 @@ from django.template.loader import render_to_string
 from analytics import queries
 from analytics.queries import AT_RISK_BANDS, Filters
 from risk.models import Score
-from risk.reason_i18n import localize_reason
 from teams.models import User
 
 TOP_RISKS = 10
@@ -35,11 +33,9 @@ def top_risks(*, user: User | None, filters: Filters, limit: int = TOP_RISKS) ->
     rows = []
     for account in accounts:
         score = scores.get(account.latest_score)
-        contributions = json.loads(score.contributions_json) if score else []
-        reasons = sorted((c for c in contributions if c[1] > 0), key=lambda c: c[1], reverse=True)[
-            :3
-        ]
-        rows.append({"account": account, "reasons": [localize_reason(str(c[2])) for c in reasons]})
+        contributions = score.contributions if score else []
+        drags = sorted((c for c in contributions if c.points > 0), key=lambda c: -c.points)[:3]
+        rows.append({"account": account, "reasons": [c.reason for c in drags]})
     return rows
 
 

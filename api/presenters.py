@@ -1,18 +1,15 @@
 """Accounts as the API shows them."""
 
-import json
 from typing import Any
 
 from accounts.models import Account
-from risk.reason_i18n import localize_reason
+from risk.models import stored_contributions
 
 
 def explanation(contributions_json: str | None) -> list[dict[str, Any]]:
-    if not contributions_json:
-        return []
     return [
-        {"factor": factor, "points": points, "reason": localize_reason(reason)}
-        for factor, points, reason in json.loads(contributions_json)
+        {"factor": c.factor, "points": c.points, "reason": c.reason}
+        for c in stored_contributions(contributions_json)
     ]
 
 

@@ -23,10 +23,10 @@ import django
 
 django.setup()
 
-from workspace.triage_page import ROWS_TEMPLATE  # noqa: E402
 from django.template import Context, Template, engines  # noqa: E402
 
 from accounts.presenters import TriageRow  # noqa: E402
+from workspace.triage_page import ROWS_TEMPLATE  # noqa: E402
 
 # The Jinja2 template's markup, in Django's template language.
 DJANGO_ROWS = Template(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", api_urls),
     path("data/", include("dataio.urls")),
     path("analytics/", include("analytics.urls")),
+    path("profile/", include("teams.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

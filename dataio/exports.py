@@ -6,7 +6,6 @@ bounded memory. Text cells that a spreadsheet would run as a formula are neutral
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -17,9 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.countries import country_name
 from accounts.models import Account, Band, Industry, Phase, Segment
 from accounts.queries import TriageFilters, triage_accounts
-from risk.models import Score
+from risk.models import Score, StoredContribution, stored_contributions
 from risk.presenters import FACTOR_LABELS
-from risk.reason_i18n import localize_reason
 from teams.models import User
 
 CHUNK_ROWS = 2000
@@ -145,10 +143,8 @@ def scores_table(*, user: User, filters: TriageFilters, today: date) -> Iterator
         breakdowns = _latest_contributions([v["id"] for v in chunk])
         for values in chunk:
             contributions = breakdowns.get(values["id"], [])
-            points = {factor: pts for factor, pts, _reason in contributions}
-            reasons = "; ".join(
-                localize_reason(reason) for _factor, _pts, reason in contributions if reason
-            )
+            points = {c.factor: c.points for c in contributions}
+            reasons = "; ".join(c.reason for c in contributions)
             yield [
                 *_values(values, labels),
                 *(points.get(factor) for factor in factors),
@@ -156,9 +152,9 @@ def scores_table(*, user: User, filters: TriageFilters, today: date) -> Iterator
             ]
 
 
-def _latest_contributions(account_ids: list[int]) -> dict[int, list[list[Any]]]:
+def _latest_contributions(account_ids: list[int]) -> dict[int, list[StoredContribution]]:
     """The contributions of each account's latest current (not backdated) score."""
-    latest: dict[int, list[list[Any]]] = {}
+    latest: dict[int, list[StoredContribution]] = {}
     rows = (
         Score.objects.filter(account_id__in=account_ids, backdated=False)
         .order_by("account_id", "-computed_at", "-id")
@@ -166,7 +162,7 @@ def _latest_contributions(account_ids: list[int]) -> dict[int, list[list[Any]]]:
     )
     for account_id, contributions in rows.iterator(chunk_size=CHUNK_ROWS):
         if account_id not in latest:
-            latest[account_id] = json.loads(contributions)
+            latest[account_id] = stored_contributions(contributions)
     return latest
 
 

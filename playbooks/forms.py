@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from churnguard.validation import BoundedInputMixin
 from playbooks.catalogue import lever_spec
+from playbooks.default_wording import in_reader_language
 from playbooks.levers import LeverSpec
 from playbooks.models import GIVE_BACK_LABELS, Lever, Outcome
 
@@ -44,7 +45,7 @@ class ProposalForm(BoundedInputMixin, forms.Form):
         super().__init__(data)
         self.levers = {str(item.pk): item for item in levers}
         lever_field = cast(forms.ChoiceField, self.fields["lever"])
-        lever_field.choices = [(key, item.name) for key, item in self.levers.items()]
+        lever_field.choices = [(key, item.display_name) for key, item in self.levers.items()]
         chosen = self.levers.get(str(data.get("lever"))) if data is not None else lever
         self.selected: Lever | None = chosen or lever or next(iter(self.levers.values()), None)
         self.spec: LeverSpec | None = None
@@ -67,7 +68,7 @@ class ProposalForm(BoundedInputMixin, forms.Form):
         for name, limit in (self.spec.param_limits if self.spec else {}).items():
             attrs = {"inputmode": "numeric" if limit.is_whole_number else "decimal"}
             self.fields[PARAM_PREFIX + name] = forms.CharField(
-                label=limit.label,
+                label=in_reader_language(limit.label),
                 required=False,
                 max_length=20,
                 help_text=_("From %(min)s to %(max)s")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, Phase, Segment
 from churnguard.validation import validate_currency_code, validate_single_line
 from playbooks.catalogue import lever_spec
+from playbooks.default_wording import in_reader_language
 from playbooks.levers import GIVE_BACKS, LEVER_KINDS, PROPOSAL_STATES, ApprovalThresholds
 
 KIND_LABELS = {
@@ -131,6 +132,11 @@ class Lever(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language while it is the shipped one; as typed otherwise."""
+        return in_reader_language(self.name)
 
     def clean(self) -> None:
         # Building the spec runs every check of the core; its message is the admin's form error.
@@ -377,6 +383,14 @@ class Play(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        return in_reader_language(self.title)
+
+    @property
+    def display_description(self) -> str:
+        return in_reader_language(self.description)
 
 
 class PlayCheck(models.Model):

@@ -5,9 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import npgettext_lazy, pgettext_lazy
+
 from accounts.models import Account, Band, Phase
+from playbooks.default_wording import in_reader_language
 from playbooks.forms import ProposalForm
 from playbooks.levers import suggest_params
+from playbooks.levers.ranking import LeverReason
 from playbooks.models import GIVE_BACK_LABELS, Lever, Proposal, Strategy
 from playbooks.queries import (
     LeverStats,
@@ -22,8 +27,61 @@ from playbooks.queries import (
     usable_specs,
 )
 from playbooks.rules import why_not_decide, why_not_manage, why_not_run
+from risk.reasons import format_money, parts_separator, reason_text
 from teams.access import is_manager
 from teams.models import User
+
+# Pieces of a lever recommendation's reason (playbooks.levers.ranking), by code.
+LEVER_REASON_MESSAGES: dict[str, Promise] = {
+    "protects": pgettext_lazy("lever reason", "Protects %(mrr)s/month at %(pct)s %% risk"),
+    "protects_unscored": pgettext_lazy(
+        "lever reason", "Protects %(mrr)s/month at unscored risk (taken as %(pct)s %%)"
+    ),
+    "cash_cost": pgettext_lazy("lever reason", "for a cash cost of %(amount)s"),
+    "deferred_cash": pgettext_lazy("lever reason", "by deferring %(amount)s of cash"),
+    "no_cash_cost": pgettext_lazy("lever reason", "at no cash cost"),
+    "lowers_mrr": npgettext_lazy(
+        "lever reason",
+        "lowering MRR by %(amount)s/month for %(count)s month",
+        "lowering MRR by %(amount)s/month for %(count)s months",
+        "count",
+    ),
+    "lowers_mrr_for_good": pgettext_lazy(
+        "lever reason", "lowering MRR by %(amount)s/month for good"
+    ),
+    "wins_commitment": npgettext_lazy(
+        "lever reason",
+        "wins %(count)s more month of commitment",
+        "wins %(count)s more months of commitment",
+        "count",
+    ),
+    "keeps_cash_flowing": pgettext_lazy("lever reason", "keeps cash flowing"),
+    "stops_incoming_cash": pgettext_lazy("lever reason", "stops incoming cash"),
+    "keeps_subscription": pgettext_lazy("lever reason", "keeps the subscription"),
+    "ends_subscription": pgettext_lazy("lever reason", "ends the subscription"),
+}
+
+
+def lever_reason_text(parts: LeverReason) -> str:
+    """ "Protects 2,000 EUR/month at 70 % risk for a cash cost of 6,000 EUR; keeps the
+    subscription": the first two pieces make the sentence, an MRR cut follows after a comma,
+    the rest after semicolons."""
+    words = []
+    for code, params in parts:
+        values = dict(params)
+        currency = str(values.pop("currency", ""))
+        for name in ("mrr", "amount"):
+            if name in values:
+                values[name] = format_money(values[name], currency)
+        words.append((code, reason_text(code, values, messages=LEVER_REASON_MESSAGES)))
+    if not words:
+        return ""
+    sentence = " ".join(text for _, text in words[:2])
+    rest = words[2:]
+    if rest and rest[0][0].startswith("lowers_mrr"):
+        sentence = f"{sentence}, {rest[0][1]}"
+        rest = rest[1:]
+    return parts_separator().join([sentence, *(text for _, text in rest)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +93,7 @@ class RecommendationRow:
     mrr_cost: Decimal  # positive: MRR a month we stop billing while it runs
     currency: str
     is_cash_deferred: bool
-    reason: str  # from the core, in English for now
+    reason: str  # the core's reason, worded in the active language
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +117,8 @@ def recommendation_rows(
         rec = item.recommendation
         limits = rec.spec.param_limits
         params = [
-            (limits[name].label, f"{value.normalize():f}") for name, value in rec.params.items()
+            (in_reader_language(limits[name].label), f"{value.normalize():f}")
+            for name, value in rec.params.items()
         ]
         rows.append(
             RecommendationRow(
@@ -70,7 +129,7 @@ def recommendation_rows(
                 mrr_cost=-rec.impact.mrr,
                 currency=account.currency,
                 is_cash_deferred=rec.impact.is_cash_deferred,
-                reason=rec.reason,
+                reason=lever_reason_text(rec.reason),
             )
         )
     return rows
@@ -118,7 +177,9 @@ def param_rows(proposal: Proposal) -> list[tuple[str, str]]:
     labels: dict[str, str] = {}
     for lever, spec in usable_specs([proposal.lever]):
         if lever.kind == proposal.kind:
-            labels = {name: limit.label for name, limit in spec.param_limits.items()}
+            labels = {
+                name: in_reader_language(limit.label) for name, limit in spec.param_limits.items()
+            }
     return [(labels.get(name, name), value) for name, value in proposal.params.items()]
 
 

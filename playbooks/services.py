@@ -48,7 +48,7 @@ from playbooks.models import (
 from playbooks.queries import PolicyInForce, account_context, policy_in_force, strategy_in_force
 from playbooks.rules import why_not_decide, why_not_manage, why_not_run
 from playbooks.signals import proposal_decided
-from teams.models import User
+from teams.models import User, email_language
 
 logger = logging.getLogger(__name__)
 
@@ -411,7 +411,7 @@ def set_play_done(*, account: Account, play: Play, user: User, done: bool) -> Pl
 
 def _absolute(path: str) -> str:
     # SITE_URL (e.g. https://churnguard.example.com) makes links clickable in a mail client.
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return settings.SITE_URL + path
 
 
 def _mail(*, template: str, subject: str, proposal: Proposal, **extra: Any) -> None:
@@ -429,15 +429,15 @@ def _mail(*, template: str, subject: str, proposal: Proposal, **extra: Any) -> N
 
 
 def send_decision_email(*, proposal_id: int) -> None:
-    """Tell the proposer what was decided (in the site's language: users have none of their own)."""
+    """Tell the proposer what was decided, in their language."""
     proposal = Proposal.objects.select_related("account", "lever", "proposed_by", "decided_by").get(
         pk=proposal_id
     )
     comment = proposal.events.filter(to_state=proposal.state).values_list("comment", flat=True)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(email_language(proposal.proposed_by)):
         verb = _("approved") if proposal.state in DECIDED else _("rejected")
         subject = _("%(lever)s for %(account)s: %(verb)s") % {
-            "lever": proposal.lever.name,
+            "lever": proposal.lever.display_name,
             "account": proposal.account.name,
             "verb": verb,
         }
@@ -481,9 +481,9 @@ def _send_reminder(pk: int) -> int:
     if not claimed:
         return 0  # another run got it first
     proposal = Proposal.objects.select_related("account", "lever", "proposed_by").get(pk=pk)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(email_language(proposal.proposed_by)):
         subject = _("%(lever)s for %(account)s ends on %(date)s") % {
-            "lever": proposal.lever.name,
+            "lever": proposal.lever.display_name,
             "account": proposal.account.name,
             "date": proposal.ends_on,
         }

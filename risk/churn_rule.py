@@ -30,16 +30,17 @@ def candidate_reason(
     quarter_end: date,
     today: date,
     rule: ChurnRule,
-) -> str | None:
-    """Why the account should be proposed as expected churn, or None."""
+) -> tuple[str, dict[str, str]] | None:
+    """Why the account should be proposed as expected churn, as a message code and its
+    parameters (worded where it is shown), or None."""
     if phase in rule.phases and band in rule.bands_in_phases:
-        return f"{phase} phase with a {band} risk band"
+        return "phase_band", {"phase": phase, "band": band}
     if (
         band in rule.bands_renewing_this_quarter
         and renewal_on is not None
         and today <= renewal_on <= quarter_end
     ):
-        return f"{band} risk band, renewing on {renewal_on.isoformat()} (this quarter)"
+        return "renewing_this_quarter", {"band": band, "date": renewal_on.isoformat()}
     return None
 
 

@@ -8,13 +8,14 @@ from risk import engine
 from risk.fact_loader import facts_for_account
 from risk.models import RiskModel, Score
 from risk.queries import model_config, published_model
+from risk.reasons import explain
 
 
 @dataclass(frozen=True, slots=True)
 class FactorChange:
     factor: str
     points: int  # change in points
-    reason: str  # the factor's reason now
+    reason: str  # the factor's reason now, in the active language
     previous_reason: str  # its reason in the previous score ("" when it had no data)
 
 
@@ -57,19 +58,15 @@ def explain_account(
 
 
 def _changes(previous: Score | None, assessment: engine.Assessment) -> tuple[FactorChange, ...]:
+    """What moved since `previous`, biggest move first; reasons worded in the active language."""
     if previous is None:
         return ()
-    before: dict[str, tuple[int, str]] = {
-        c["factor"]: (c["points"], c["reason"]) for c in previous.contributions
-    }
-    changes = [
-        FactorChange(
-            c.factor,
-            c.points - before.get(c.factor, (0, ""))[0],
-            c.reason,
-            before.get(c.factor, (0, ""))[1],
-        )
-        for c in assessment.contributions
-        if c.points != before.get(c.factor, (0, ""))[0]
-    ]
+    before = {c.factor: c for c in previous.contributions}
+    changes = []
+    for c in assessment.contributions:
+        old = before.get(c.factor)
+        old_points = 0 if old is None else old.points
+        if c.points != old_points:
+            old_reason = "" if old is None else old.reason
+            changes.append(FactorChange(c.factor, c.points - old_points, explain(c), old_reason))
     return tuple(sorted(changes, key=lambda change: -abs(change.points)))

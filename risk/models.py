@@ -1,6 +1,7 @@
 """The risk model as versioned data, and the scores it produced."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
 from churnguard.validation import validate_no_control_characters, validate_sane_date
+from risk.reasons import (
+    DEFAULT_MODEL_NOTES,
+    contribution_text,
+    expected_churn_reason,
+    translated_default,
+)
 
 
 class ModelStatus(models.TextChoices):
@@ -62,6 +69,43 @@ class RiskModel(models.Model):
     def is_draft(self) -> bool:
         return self.status == ModelStatus.DRAFT
 
+    @property
+    def display_notes(self) -> str:
+        """The notes in the reader's language while they are the shipped ones; as typed after."""
+        return translated_default(self.notes, DEFAULT_MODEL_NOTES)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredContribution:
+    """One factor of a stored score: its points and its reason as a code with parameters."""
+
+    factor: str
+    points: int
+    code: str
+    params: dict[str, Any]
+    raw_points: int | None = None  # before the factor's weight; None when unweighted
+    weight: float = 1.0
+    has_data: bool = True  # only factors with data are stored
+
+    @property
+    def reason(self) -> str:
+        """The reason in the active language."""
+        return contribution_text(
+            self.code,
+            self.params,
+            points=self.points,
+            raw_points=self.raw_points,
+            weight=self.weight,
+        )
+
+
+def stored_contributions(contributions_json: str | None) -> list[StoredContribution]:
+    """A score's stored contributions (`Score.contributions_json`), for readers that fetched the
+    column alone."""
+    if not contributions_json:
+        return []
+    return [StoredContribution(*row) for row in json.loads(contributions_json)]
+
 
 class ModelPublication(models.Model):
     """Audit trail of a publication: both versions' backtest on the same cases at the time,
@@ -94,8 +138,8 @@ class Score(models.Model):
     """A score in an account's history: a row only when the score or the band changed.
 
     The nightly run can write a row per account, so the row is kept lean: the contributions
-    are compact JSON text (`[[factor, points, reason], ...]`, factors without data omitted),
-    and the table carries only the indexes its reads need.
+    are compact JSON text (`[[factor, points, code, params], ...]`, factors without data
+    omitted; see `StoredContribution`), and the table carries only the indexes its reads need.
     """
 
     account = models.ForeignKey(
@@ -150,12 +194,9 @@ class Score(models.Model):
         return f"{self.score} ({self.band})"
 
     @property
-    def contributions(self) -> list[dict[str, Any]]:
-        """[{"factor", "points", "reason"}], biggest drag first."""
-        return [
-            {"factor": factor, "points": points, "reason": reason}
-            for factor, points, reason in json.loads(self.contributions_json)
-        ]
+    def contributions(self) -> list[StoredContribution]:
+        """The stored contributions, biggest drag first."""
+        return stored_contributions(self.contributions_json)
 
 
 class BandOverride(models.Model):
@@ -277,7 +318,9 @@ class ExpectedChurn(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="expected_churns")
     status = models.CharField(_("status"), max_length=10, choices=ExpectedChurnStatus)
+    # Why the rule raised it: a message code and its parameters, worded where it is shown.
     rule_reason = models.CharField(_("why it was raised"), max_length=200)
+    rule_reason_params = models.JSONField(_("why it was raised: details"), default=dict)
     band_at_raise = models.CharField(_("band when raised"), max_length=8, choices=Band)
     raised_at = models.DateTimeField(_("raised at"))
     run = models.ForeignKey(
@@ -312,6 +355,11 @@ class ExpectedChurn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} ({self.get_status_display()})"
+
+    @property
+    def rule_reason_text(self) -> str:
+        """Why the rule raised it, in the active language."""
+        return expected_churn_reason(self.rule_reason, self.rule_reason_params)
 
 
 class ExpectedChurnRule(models.Model):

@@ -16,7 +16,7 @@ from risk.queries import (
     open_expected_churn,
     score_history,
 )
-from risk.reason_i18n import localize_reason
+from risk.reasons import explain
 
 FACTOR_LABELS = {
     "industry": _("Industry"),
@@ -69,13 +69,13 @@ def factor_bars(
                 c.factor,
                 custom_labels.get(c.factor) or factor_label(c.factor),
                 c.points,
-                localize_reason(c.reason),
+                explain(c),
                 c.has_data,
                 # Width in steps of 5 %: the CSS has one class per step (no inline style).
                 5 * round(20 * abs(c.points) / largest),
                 c.points < 0,
                 change.points if change else 0,
-                localize_reason(change.previous_reason) if change else "",
+                change.previous_reason if change else "",
             )
         )
     return bars
@@ -106,7 +106,7 @@ def what_if_changes(
             now.get(c.factor, 0),
             c.points,
             c.points - now.get(c.factor, 0),
-            localize_reason(c.reason),
+            explain(c),
         )
         for c in hypothetical.contributions
         if c.points != now.get(c.factor, 0)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,11 @@ class User(AbstractUser):
     """A person who logs in. A CSM works in one team; a manager leads one or more teams."""
 
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CSM)
+    # Pages and e-mails in this language; blank follows the browser (and the site's language
+    # for e-mails).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),
@@ -61,3 +67,8 @@ class User(AbstractUser):
         from teams.access import is_admin
 
         return is_admin(self)
+
+
+def email_language(user: "User | None") -> str:
+    """The language of e-mails to `user`: their own, else the site's."""
+    return (user.language if user is not None else "") or settings.LANGUAGE_CODE

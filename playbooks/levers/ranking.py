@@ -78,7 +78,12 @@ class Recommendation:
     impact: Impact
     rank: int
     score: Decimal
-    reason: str
+    reason: "LeverReason"
+
+
+# Why a lever is recommended, as pieces (message code, parameters) worded where it is shown:
+# amounts are Decimals with a `currency` parameter, never text.
+type LeverReason = tuple[tuple[str, Mapping[str, object]], ...]
 
 
 def rank_levers(
@@ -92,7 +97,7 @@ def rank_levers(
     if strategy not in STRATEGY_WEIGHTS:
         raise ValueError(f"Unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)}.")
     weights = STRATEGY_WEIGHTS[strategy]
-    rows: list[tuple[Decimal, LeverSpec, dict[str, Decimal], Impact, str]] = []
+    rows: list[tuple[Decimal, LeverSpec, dict[str, Decimal], Impact, LeverReason]] = []
     for spec in specs:
         if not is_eligible(spec, account)[0]:
             continue
@@ -103,7 +108,7 @@ def rank_levers(
         impact = compute_impact(spec.kind, params, account)
         fits = _fits(spec, strategy)
         score = _score(impact, account, weights, fits=fits)
-        reason = _describe(impact, account, _FIT_WORDS[strategy][0 if fits else 1])
+        reason = _describe(impact, account, _FIT_CODES[strategy][0 if fits else 1])
         rows.append((score, spec, params, impact, reason))
     rows.sort(key=lambda row: (-row[0], row[1].kind, row[1].name))
     return [
@@ -117,10 +122,10 @@ def _fits(spec: LeverSpec, strategy: Strategy) -> bool:
 
 
 # What each strategy cares about, said of a lever that has it and of one that lacks it.
-_FIT_WORDS: Mapping[Strategy, tuple[str, str]] = MappingProxyType(
+_FIT_CODES: Mapping[Strategy, tuple[str, str]] = MappingProxyType(
     {
-        "cash_first": ("keeps cash flowing", "stops incoming cash"),
-        "secure_mrr": ("keeps the subscription", "ends the subscription"),
+        "cash_first": ("keeps_cash_flowing", "stops_incoming_cash"),
+        "secure_mrr": ("keeps_subscription", "ends_subscription"),
     }
 )
 
@@ -146,38 +151,29 @@ def _score(
     )
 
 
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    figure = f"{to_cents(amount):,.2f}".removesuffix(".00")
-    symbol = _SYMBOLS.get(currency)
-    return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
-
-
-def _months(count: int, *, more: bool = False) -> str:
-    unit = "month" if count == 1 else "months"
-    return f"{count} more {unit}" if more else f"{count} {unit}"
-
-
-def _describe(impact: Impact, account: AccountContext, fit_words: str) -> str:
-    """One line a manager reads in the queue, e.g. "Protects €1,200/month at 70 % risk for a
-    cash cost of €3,600; keeps the subscription"."""
+def _describe(impact: Impact, account: AccountContext, fit: str) -> LeverReason:
+    """What a manager reads in the queue, e.g. "Protects €1,200/month at 70 % risk for a cash
+    cost of €3,600; keeps the subscription", as pieces with their figures."""
     cur = account.currency
+    parts: list[tuple[str, Mapping[str, object]]] = []
     if account.score is None:
-        risk = f"unscored risk (taken as {UNSCORED_RISK * HUNDRED:.0f} %)"
+        taken_as = int(UNSCORED_RISK * HUNDRED)
+        parts.append(("protects_unscored", {"mrr": account.mrr, "currency": cur, "pct": taken_as}))
     else:
-        risk = f"{account.score} % risk"
+        parts.append(("protects", {"mrr": account.mrr, "currency": cur, "pct": account.score}))
     if impact.cash < 0 and impact.is_cash_deferred:
-        cost = f"by deferring {_money(-impact.cash, cur)} of cash"
+        parts.append(("deferred_cash", {"amount": to_cents(-impact.cash), "currency": cur}))
     elif impact.cash < 0:
-        cost = f"for a cash cost of {_money(-impact.cash, cur)}"
+        parts.append(("cash_cost", {"amount": to_cents(-impact.cash), "currency": cur}))
     else:
-        cost = "at no cash cost"
-    line = f"Protects {_money(account.mrr, cur)}/month at {risk} {cost}"
+        parts.append(("no_cash_cost", {}))
     if impact.mrr < 0:
-        duration = "for good" if impact.is_permanent else f"for {_months(impact.months)}"
-        line += f", lowering MRR by {_money(-impact.mrr, cur)}/month {duration}"
+        lowered = {"amount": to_cents(-impact.mrr), "currency": cur}
+        if impact.is_permanent:
+            parts.append(("lowers_mrr_for_good", lowered))
+        else:
+            parts.append(("lowers_mrr", {**lowered, "count": impact.months}))
     if impact.committed_months:
-        line += f"; wins {_months(impact.committed_months, more=True)} of commitment"
-    return f"{line}; {fit_words}"
+        parts.append(("wins_commitment", {"count": impact.committed_months}))
+    parts.append((fit, {}))
+    return tuple(parts)

@@ -5,8 +5,9 @@ How the score works
 Every account starts from a base score (20 in the default model). Each factor below then adds
 points when it sees a risk, or removes a few when it sees protection. The total, kept between 0
 and 100, is the score; the score falls into a band: low, medium (from 35), high (from 55) or
-critical (from 75). Every factor explains itself in one line that ends with its points, so the
-reasons on an account add up to its score (before the 0..100 limit).
+critical (from 75). Every factor explains itself with a message code and its parameters (numbers,
+dates, codes, names), worded in the reader's language where it is shown (risk.reasons); its
+points follow, so the reasons on an account add up to its score (before the 0..100 limit).
 
 The factors
 -----------
@@ -51,7 +52,8 @@ treated as missing and the reason says why. The score is never made up from a gu
 Weights
 -------
 Each factor has a weight (1 by default). Its points are multiplied by it and rounded half up; the
-reason then shows the arithmetic ("+18 × 1.5 = +27").
+contribution keeps the raw points and the weight, so the reason shows the arithmetic
+("+18 × 1.5 = +27").
 
 For developers
 --------------
@@ -65,9 +67,12 @@ from .assessment import (
     BANDS,
     CUSTOM_FACTOR_PREFIX,
     FACTORS,
+    PARTS_CODE,
     Assessment,
     BandThresholds,
     Contribution,
+    Part,
+    ReasonParams,
     band_for,
 )
 from .config import ModelConfig
@@ -79,6 +84,7 @@ __all__ = [
     "BANDS",
     "CUSTOM_FACTOR_PREFIX",
     "FACTORS",
+    "PARTS_CODE",
     "AccountFacts",
     "Assessment",
     "BandThresholds",
@@ -88,6 +94,8 @@ __all__ = [
     "KpiReading",
     "ModelConfig",
     "ModelConfigError",
+    "Part",
+    "ReasonParams",
     "SignalReading",
     "Threshold",
     "UsagePoint",

@@ -1,5 +1,6 @@
 """What the engine returns: a score, its band, and the contributions that explain it."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 BANDS = ("low", "medium", "high", "critical")
@@ -44,19 +45,34 @@ def band_for(score: int, bands: BandThresholds) -> str:
     return "low"
 
 
+# Values a reason may name: numbers, dates, codes and the names users typed; `parts` holds a
+# tuple of Parts. Never English: the reader's language is applied where the reason is shown.
+type ReasonParams = Mapping[str, object]
+# One piece of a composite reason (phase, cash, usage): (code, params, points).
+type Part = tuple[str, ReasonParams, int]
+# Code of a reason made of two or more parts, each shown with its own points.
+PARTS_CODE = "parts"
+
+
 @dataclass(frozen=True, slots=True)
 class Contribution:
     """One factor's share of the score.
 
     `points` are the points that count (after the factor's weight) and may be negative when the
-    factor protects the account. `reason` is one line of plain English ending with the signed
-    points. `has_data` is False when the factor had nothing (fresh) to go on; its points are then 0.
+    factor protects the account; `raw_points` are the factor's points before its `weight`.
+    `code` names the message that explains them and `params` the values it mentions (see
+    `ReasonParams`): the wording is applied at display time, in the reader's language.
+    `has_data` is False when the factor had nothing (fresh) to go on; its points are then 0.
+    Contributions are shared between accounts: never mutate `params`.
     """
 
     factor: str
     points: int
-    reason: str
+    code: str
+    params: ReasonParams
     has_data: bool
+    raw_points: int
+    weight: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +90,34 @@ class Assessment:
 _new = object.__new__
 _set_factor = Contribution.__dict__["factor"].__set__
 _set_points = Contribution.__dict__["points"].__set__
-_set_reason = Contribution.__dict__["reason"].__set__
+_set_code = Contribution.__dict__["code"].__set__
+_set_params = Contribution.__dict__["params"].__set__
 _set_has_data = Contribution.__dict__["has_data"].__set__
+_set_raw_points = Contribution.__dict__["raw_points"].__set__
+_set_weight = Contribution.__dict__["weight"].__set__
 _set_score = Assessment.__dict__["score"].__set__
 _set_band = Assessment.__dict__["band"].__set__
 _set_contributions = Assessment.__dict__["contributions"].__set__
+_NO_PARAMS: ReasonParams = {}
 
 
-def new_contribution(factor: str, points: int, reason: str, has_data: bool) -> Contribution:
+def new_contribution(
+    factor: str,
+    points: int,
+    code: str,
+    params: ReasonParams | None,
+    has_data: bool,
+    raw_points: int | None = None,
+    weight: float = 1.0,
+) -> Contribution:
     contribution = _new(Contribution)
     _set_factor(contribution, factor)
     _set_points(contribution, points)
-    _set_reason(contribution, reason)
+    _set_code(contribution, code)
+    _set_params(contribution, _NO_PARAMS if params is None else params)
     _set_has_data(contribution, has_data)
+    _set_raw_points(contribution, points if raw_points is None else raw_points)
+    _set_weight(contribution, weight)
     return contribution
 
 

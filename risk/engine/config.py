@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from .assessment import FACTORS, BandThresholds, Contribution
+from .assessment import FACTORS, BandThresholds, Contribution, Part
 from .jsonform import CODECS
 from .tables import (
     CustomFactor,
@@ -193,9 +193,8 @@ class Compiled:
         # One memo per factor, so a factor with endless combinations cannot evict the others.
         # Sharing a model between threads is safe: entries are only ever added or all dropped.
         self.memos: dict[str, dict[Hashable, Contribution]] = {name: {} for name in self.weights}
-        # Pieces of reasons (a runway, a burn...) reused across accounts: (text, text with its
-        # points, points).
-        self.parts: dict[Hashable, tuple[str, str, int]] = {}
+        # Pieces of reasons (a runway, a burn...) reused across accounts: (code, params, points).
+        self.parts: dict[Hashable, Part] = {}
 
 
 # Validation --------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
             )
             if reason is None:
                 continue
+            reason_code, reason_params = reason
             hold = holds.get(pk)
             if hold and is_suppressed(band=band, today=today, **hold):
                 continue
@@ -93,7 +94,8 @@ def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
                 ExpectedChurn(
                     account_id=pk,
                     status=ExpectedChurnStatus.PROPOSED,
-                    rule_reason=reason,
+                    rule_reason=reason_code,
+                    rule_reason_params=reason_params,
                     band_at_raise=band,
                     raised_at=now,
                     run=run,

@@ -49,7 +49,8 @@ def proposals(csm, team) -> dict[str, ExpectedChurn]:  # type: ignore[no-untyped
         raised[name] = ExpectedChurn.objects.create(
             account=account,
             status=ExpectedChurnStatus.PROPOSED,
-            rule_reason="Defense phase with a critical score",
+            rule_reason="phase_band",
+            rule_reason_params={"phase": "defense", "band": "critical"},
             band_at_raise="critical",
             raised_at=timezone.now(),
         )

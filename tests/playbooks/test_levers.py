@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ from playbooks.levers import (
     suggest_params,
     validate_params,
 )
+from playbooks.presenters import lever_reason_text
 
 D = Decimal
 SPECS = {spec.kind: spec for spec in DEFAULT_CATALOGUE}
@@ -64,7 +66,7 @@ def account(**facts: Any) -> AccountContext:
             {"months": D("6"), "upgrade_mrr": D("200")},
             {},
             Impact(cash=D("-1200"), mrr=D("0"), months=6),
-            id="6 months of a plan worth €200/month more cost €1,200 of cash and no MRR",
+            id="6 months of a plan worth 200 EUR/month more cost €1,200 of cash and no MRR",
         ),
         pytest.param(
             "early_access",
@@ -99,21 +101,21 @@ def account(**facts: Any) -> AccountContext:
             {"months": D("3")},
             {},
             Impact(cash=D("-6000"), mrr=D("0"), months=3),
-            id="payment holiday of 3 months on a €2,000 MRR account costs €6,000 and no MRR",
+            id="payment holiday of 3 months on a €2,000 MRR account costs 6,000 EUR and no MRR",
         ),
         pytest.param(
             "payment_deferral",
             {"months": D("3")},
             {},
             Impact(cash=D("-6000"), mrr=D("0"), months=3, is_cash_deferred=True),
-            id="deferring a quarter on €2,000 MRR delays €6,000 of cash, repaid later",
+            id="deferring a quarter on €2,000 MRR delays 6,000 EUR of cash, repaid later",
         ),
         pytest.param(
             "instalment_plan",
             {"balance": D("9000"), "instalments": D("3")},
             {},
             Impact(cash=D("-6000"), mrr=D("0"), months=3, is_cash_deferred=True),
-            id="€9,000 in 3 instalments: the first comes now, €6,000 is deferred",
+            id="€9,000 in 3 instalments: the first comes now, 6,000 EUR is deferred",
         ),
         pytest.param(
             "instalment_plan",
@@ -127,7 +129,7 @@ def account(**facts: Any) -> AccountContext:
             {"percent": D("30"), "months": D("3")},
             {},
             Impact(cash=D("-1800"), mrr=D("-600"), months=3),
-            id="30 % off €2,000 for 3 months lowers MRR by €600/month and costs €1,800",
+            id="30 % off €2,000 for 3 months lowers MRR by 600 EUR/month and costs 1,800 EUR",
         ),
         pytest.param(
             "temporary_downsell",
@@ -150,7 +152,7 @@ def account(**facts: Any) -> AccountContext:
             Impact(
                 cash=D("-2400"), mrr=D("-200"), months=12, is_permanent=True, committed_months=12
             ),
-            id="10 % off €2,000 for 12 more months: €200/month for good, €2,400 over a year",
+            id="10 % off €2,000 for 12 more months: 200 EUR/month for good, 2,400 EUR over a year",
         ),
     ],
 )
@@ -466,7 +468,7 @@ def test_strategy_changes_the_top_lever_for_the_same_account() -> None:
     # €2,000 MRR at 70 % risk: €16,800 expected to walk away over 12 months.
     # Cash first: the €300 free feature keeps cash flowing and costs least -> 16,800 - 300.
     # Secure MRR: 10 % off for 12 more months costs 0.5 x 2,400 cash + 12 x 200 MRR, and takes
-    # 12 months of €1,800 out of a 70 % risk -> 16,800 - 1,200 - 2,400 + 15,120 = 28,320.
+    # 12 months of 1,800 EUR out of a 70 % risk -> 16,800 - 1,200 - 2,400 + 15,120 = 28,320.
     cash_first = rank_levers(DEFAULT_CATALOGUE, account(), strategy="cash_first")
     secure_mrr = rank_levers(DEFAULT_CATALOGUE, account(), strategy="secure_mrr")
     assert (cash_first[0].spec.kind, cash_first[0].score) == ("free_feature", D("16500.00"))
@@ -498,7 +500,7 @@ def test_full_ranking_of_a_defense_account_under_each_strategy() -> None:
 
 
 def test_secure_mrr_accepts_deferred_cash_that_cash_first_refuses() -> None:
-    # The same €6,000 deferral: 16,800 - 0.1 x 6,000 under secure MRR; under cash first it
+    # The same 6,000 EUR deferral: 16,800 - 0.1 x 6,000 under secure MRR; under cash first it
     # stops incoming cash (half credit, 8,400) and counts 0.8 x 6,000.
     deferral = {
         strategy: next(
@@ -525,7 +527,7 @@ def test_a_lever_that_cannot_be_costed_is_left_out() -> None:
 
 
 def test_ties_are_broken_by_kind() -> None:
-    # Under secure MRR a €6,000 deferral and a €1,200 upgrade both score 16,200.
+    # Under secure MRR a 6,000 EUR deferral and a €1,200 upgrade both score 16,200.
     ranked = rank_levers(
         [SPECS["temporary_upgrade"], SPECS["payment_deferral"]], account(), strategy="secure_mrr"
     )
@@ -564,30 +566,32 @@ def test_unknown_strategy_is_refused() -> None:
             "payment_holiday",
             {},
             "secure_mrr",
-            "Protects €2,000/month at 70 % risk for a cash cost of €6,000; keeps the subscription",
+            "Protects 2,000 EUR/month at 70 % risk for a cash cost of 6,000 EUR;"
+            " keeps the subscription",
             id="payment holiday",
         ),
         pytest.param(
             "payment_deferral",
             {},
             "cash_first",
-            "Protects €2,000/month at 70 % risk by deferring €6,000 of cash; stops incoming cash",
+            "Protects 2,000 EUR/month at 70 % risk by deferring 6,000 EUR of cash;"
+            " stops incoming cash",
             id="deferred cash under cash first",
         ),
         pytest.param(
             "temporary_downsell",
             {},
             "cash_first",
-            "Protects €2,000/month at 70 % risk for a cash cost of €1,800, "
-            "lowering MRR by €600/month for 3 months; keeps cash flowing",
+            "Protects 2,000 EUR/month at 70 % risk for a cash cost of 1,800 EUR, "
+            "lowering MRR by 600 EUR/month for 3 months; keeps cash flowing",
             id="temporary MRR loss",
         ),
         pytest.param(
             "price_cut_for_commitment",
             {},
             "secure_mrr",
-            "Protects €2,000/month at 70 % risk for a cash cost of €2,400, "
-            "lowering MRR by €200/month for good; wins 12 more months of commitment; "
+            "Protects 2,000 EUR/month at 70 % risk for a cash cost of 2,400 EUR, "
+            "lowering MRR by 200 EUR/month for good; wins 12 more months of commitment; "
             "keeps the subscription",
             id="permanent cut for a commitment",
         ),
@@ -595,7 +599,7 @@ def test_unknown_strategy_is_refused() -> None:
             "early_access",
             {"phase": "growth", "score": None, "currency": "CHF", "mrr": D("1250.50")},
             "secure_mrr",
-            "Protects 1,250.50 CHF/month at unscored risk (taken as 50 %) at no cash cost; "
+            "Protects 1,250 CHF/month at unscored risk (taken as 50 %) at no cash cost; "
             "keeps the subscription",
             id="unscored account in another currency",
         ),
@@ -605,7 +609,8 @@ def test_each_recommendation_explains_itself_in_one_line(
     kind: str, facts: dict[str, Any], strategy: Strategy, reason: str
 ) -> None:
     [recommendation] = rank_levers([SPECS[kind]], account(**facts), strategy=strategy)
-    assert recommendation.reason == reason
+    with translation.override("en"):
+        assert lever_reason_text(recommendation.reason) == reason
 
 
 # --- Approval -----------------------------------------------------------------------------
@@ -720,3 +725,15 @@ def test_refused_transitions_say_why(from_state: str, to_state: str, message: st
 def test_unknown_states_never_transition() -> None:
     assert not can_transition("archived", "draft")
     assert not can_transition("draft", "archived")
+
+
+def test_a_recommendation_reason_is_codes_and_figures_worded_in_french() -> None:
+    [recommendation] = rank_levers([SPECS["temporary_downsell"]], account(), strategy="cash_first")
+    codes = [code for code, _ in recommendation.reason]
+    assert codes == ["protects", "cash_cost", "lowers_mrr", "keeps_cash_flowing"]
+    with translation.override("fr"):
+        text = lever_reason_text(recommendation.reason).replace("\xa0", " ").replace("\u202f", " ")
+    assert text == (
+        "Protège 2 000 EUR par mois à 70 % de risque pour un coût de trésorerie de 1 800 EUR,"
+        " en baissant le MRR de 600 EUR par mois pendant 3 mois ; maintient les encaissements"
+    )

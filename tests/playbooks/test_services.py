@@ -362,6 +362,21 @@ def test_decision_email_goes_to_the_proposer_on_commit(
     assert f"/playbooks/proposals/{holiday.pk}/" in message.body
 
 
+def test_decision_email_is_in_the_proposer_language_with_an_absolute_link(
+    holiday, manager, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://churnguard.example.com"
+    holiday.proposed_by.language = "fr"
+    holiday.proposed_by.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_proposal(proposal=holiday, approver=manager, comment="On les garde.")
+    message = mail.outbox[0]
+    subject = message.subject.replace("\xa0", " ")
+    assert subject == "Proposition « Suspension de paiement » pour Nordwind Voyages : approuvée"
+    assert f"https://churnguard.example.com/playbooks/proposals/{holiday.pk}/" in message.body
+    assert "Payment holiday" not in message.body
+
+
 def test_rejection_email_carries_the_reason(holiday, manager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         reject_proposal(proposal=holiday, approver=manager, comment="Ask for a longer contract.")

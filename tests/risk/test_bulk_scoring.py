@@ -3,7 +3,7 @@
 import gc
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -86,36 +86,39 @@ def test_bulk_facts_equal_the_facts_spelled_out_field_by_field(account):
     assert replace(in_order, signals=dict(facts.signals)) == expected
 
 
-def test_compact_history_is_the_json_of_factor_points_and_reason():
+def test_compact_history_is_the_json_of_factor_points_code_and_params():
     tricky = 'Quote " backslash \\ tab \t newline \n accents é — 20 %'
+    left_on = date(2026, 8, 1)
     assessment = new_assessment(
         71,
         "high",
         (
-            new_contribution("industry", 16, "Hospitality industry, +16", True),
-            new_contribution("signal:csat", -3, tricky, True),
-            new_contribution("usage_trend", 0, "No usage recorded", False),  # left out
-            new_contribution("phase", 0, "In maturation: +0", True),
+            new_contribution("industry", 16, "industry.scored", {"industry": "hospitality"}, True),
+            new_contribution("signal:csat", -3, "signal.value", {"label": tricky}, True),
+            new_contribution("usage_trend", 0, "usage.none", None, False),  # left out
+            new_contribution("stakeholder", 8, "stakeholder.left", {"date": left_on}, True, 5, 1.5),
+            new_contribution("cash_stability", 3, "cash.stage", {"value": Decimal("2.50")}, True),
         ),
     )
     written = contributions_json(assessment)
     assert written == json.dumps(
         [
-            ["industry", 16, "Hospitality industry, +16"],
-            ["signal:csat", -3, tricky],
-            ["phase", 0, "In maturation: +0"],
+            ["industry", 16, "industry.scored", {"industry": "hospitality"}],
+            ["signal:csat", -3, "signal.value", {"label": tricky}],
+            ["stakeholder", 8, "stakeholder.left", {"date": "2026-08-01"}, 5, 1.5],
+            ["cash_stability", 3, "cash.stage", {"value": "2.50"}],
         ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    assert json.loads(written)[1][2] == tricky
+    assert json.loads(written)[1][3]["label"] == tricky
 
 
-def test_history_rows_read_back_with_their_reasons(account):
+def test_history_rows_read_back_with_their_codes_and_reasons(account):
     score_accounts(accounts=[account.pk])
     row = Score.objects.get(account=account)
     assert row.score == Account.objects.get(pk=account.pk).risk_score
-    assert all(isinstance(reason, str) and reason for _, _, reason in row.contributions)
+    assert all(c.code and isinstance(c.params, dict) and c.reason for c in row.contributions)
 
 
 def test_the_collector_is_paused_while_scoring_and_running_again_after(account, monkeypatch):

@@ -1,6 +1,7 @@
-"""The risk engine, factor by factor, then whole accounts. No Django, no database.
+"""The risk engine, factor by factor, then whole accounts. No database.
 
-Every expectation reads off the default model (risk/default_model.py), as of 12 Sep 2026.
+Every expectation reads off the default model (risk/default_model.py), as of 12 Sep 2026. The
+engine gives reasons as codes and parameters; they are read here in their English wording.
 """
 
 import dataclasses
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from risk.default_model import DEFAULT_MODEL
 from risk.engine import (
@@ -16,6 +18,7 @@ from risk.engine import (
     FACTORS,
     AccountFacts,
     BandThresholds,
+    Contribution,
     CustomFactor,
     KpiReading,
     ModelConfig,
@@ -27,9 +30,15 @@ from risk.engine import (
     band_for,
 )
 from risk.engine import factors as f
+from risk.reasons import explain
 
 AS_OF = date(2026, 9, 12)
 MODEL = ModelConfig.from_dict(DEFAULT_MODEL)
+
+
+def reason_of(contribution: Contribution) -> str:
+    with translation.override("en"):
+        return explain(contribution)
 
 
 def ago(days: int) -> date:
@@ -69,24 +78,24 @@ def kpi(target: str, actual: str, *, higher_is_better: bool = True, **kw: object
         ("recruitment", 12, "Recruitment industry: exposed to the crisis, +12"),
         ("media", 4, "Media industry: somewhat exposed to the crisis, +4"),
         ("software", 0, "Software industry: neutral, +0"),
-        ("remote_work", -4, "Remote-work industry: has held up in the crisis, -4"),
+        ("remote_work", -4, "Remote-work tools industry: has held up in the crisis, -4"),
     ],
 )
 def test_industry_points_come_from_the_table(code, points, reason):
     c = f.industry(AccountFacts(industry=code), MODEL, AS_OF)
-    assert (c.factor, c.points, c.reason, c.has_data) == ("industry", points, reason, True)
+    assert (c.factor, c.points, reason_of(c), c.has_data) == ("industry", points, reason, True)
 
 
 def test_no_industry_has_no_data():
     c = f.industry(AccountFacts(industry=None), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, "No industry recorded", False)
+    assert (c.points, reason_of(c), c.has_data) == (0, "No industry recorded", False)
 
 
 def test_an_industry_the_table_does_not_list_gets_the_default_points():
     c = f.industry(AccountFacts(industry="Mining"), MODEL, AS_OF)
     default = MODEL.industry_points["other"]
     assert (c.points, c.has_data) == (default, True)
-    assert c.reason.startswith("Mining industry: ")
+    assert reason_of(c).startswith("Mining industry: ")
 
 
 # Geography -----------------------------------------------------------------------------------
@@ -99,35 +108,35 @@ def test_an_industry_the_table_does_not_list_gets_the_default_points():
             "IT",
             AS_OF,
             6,
-            "Country IT (EU-South): recovered, still fragile (since 1 Jun 2022), +6",
+            "Country Italy (EU-South): recovered, still fragile (since 1 Jun 2022), +6",
         ),
         (
             "IT",
             date(2021, 1, 1),
             14,
-            "Country IT (EU-South): first and longest lockdowns (since 1 Mar 2020), +14",
+            "Country Italy (EU-South): first and longest lockdowns (since 1 Mar 2020), +14",
         ),
-        ("CN", date(2019, 12, 1), 3, "Country CN, APAC: somewhat exposed to the crisis, +3"),
-        ("FR", AS_OF, 2, "Country FR, EU-West: somewhat exposed to the crisis, +2"),
-        ("SE", AS_OF, -2, "Country SE, EU-North: has held up in the crisis, -2"),
+        ("CN", date(2019, 12, 1), 3, "Country China, APAC: somewhat exposed to the crisis, +3"),
+        ("FR", AS_OF, 2, "Country France, EU-West: somewhat exposed to the crisis, +2"),
+        ("SE", AS_OF, -2, "Country Sweden, EU-North: has held up in the crisis, -2"),
     ],
     ids=["own-row-today", "own-row-in-2021", "before-own-row-region", "region", "protective"],
 )
 def test_geography_uses_the_dated_row_in_force_else_the_region(country, as_of, points, reason):
     c = f.geography(AccountFacts(country=country), MODEL, as_of)
-    assert (c.points, c.reason, c.has_data) == (points, reason, True)
+    assert (c.points, reason_of(c), c.has_data) == (points, reason, True)
 
 
 @pytest.mark.parametrize(
     ("country", "reason"),
     [
         (None, "No country recorded"),
-        ("PL", "Country PL is not in the risk model's geography tables"),
+        ("PL", "Country Poland is not in the risk model's geography tables"),
     ],
 )
 def test_geography_without_a_known_country_has_no_data(country, reason):
     c = f.geography(AccountFacts(country=country), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+    assert (c.points, reason_of(c), c.has_data) == (0, reason, False)
 
 
 # Cash stability ------------------------------------------------------------------------------
@@ -147,7 +156,10 @@ def test_shorter_runway_adds_more_points(months, points):
 
 def test_runway_reason_reads_in_plain_words():
     c = f.cash_stability(cash(cash_runway_months=dec(3)), MODEL, AS_OF)
-    assert c.reason == "Cash (as of 1 Sep 2026): runway 3 months, survives one quarter at most, +22"
+    assert (
+        reason_of(c)
+        == "Cash (as of 1 Sep 2026): runway 3 months, survives one quarter at most, +22"
+    )
 
 
 @pytest.mark.parametrize(
@@ -195,7 +207,7 @@ def test_cash_parts_each_show_their_points_and_add_up():
     )
     c = f.cash_stability(facts, MODEL, AS_OF)
     assert c.points == 22 + 10 + 5 + 6 + 3
-    assert c.reason == (
+    assert reason_of(c) == (
         "Cash (as of 1 Sep 2026): runway 3 months, survives one quarter at most (+22); "
         "seed-stage start-up (+10); burning 250,000 a month (+5); "
         "2 late payments in 12 months (+6); small business (+3), +46"
@@ -220,7 +232,7 @@ def test_cash_parts_each_show_their_points_and_add_up():
 )
 def test_cash_stability_without_usable_facts_has_no_data(facts, reason):
     c = f.cash_stability(facts, MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+    assert (c.points, reason_of(c), c.has_data) == (0, reason, False)
 
 
 def test_cash_facts_exactly_at_the_maximum_age_still_count():
@@ -230,7 +242,7 @@ def test_cash_facts_exactly_at_the_maximum_age_still_count():
 
 def test_undated_cash_facts_count_and_say_so():
     c = f.cash_stability(AccountFacts(cash_runway_months=dec(3)), MODEL, AS_OF)
-    assert c.reason.startswith("Cash (undated): runway 3 months")
+    assert reason_of(c).startswith("Cash (undated): runway 3 months")
     assert c.points == 22
 
 
@@ -247,7 +259,7 @@ def test_undated_cash_facts_count_and_say_so():
 )
 def test_phase_base_points(phase, points, reason):
     c = f.phase(AccountFacts(phase=phase), MODEL, AS_OF)
-    assert (c.points, c.reason) == (points, reason)
+    assert (c.points, reason_of(c)) == (points, reason)
 
 
 @pytest.mark.parametrize(
@@ -268,7 +280,7 @@ def test_deployment_reason_names_the_delay_and_the_break_clause():
     )
     c = f.phase(facts, MODEL, AS_OF)
     assert c.points == 6 + 14 + 7
-    assert c.reason == (
+    assert reason_of(c) == (
         "In deployment since 16 Nov 2025: onboarding (+6); "
         "120 days past the planned go-live of 15 May 2026 (+14); "
         "break clause on 11 Nov 2026, in 60 days (+7), +27"
@@ -279,7 +291,7 @@ def test_deployment_without_a_go_live_date_assumes_the_usual_deployment_length()
     facts = AccountFacts(phase="deployment", phase_entered_on=ago(150))
     c = f.phase(facts, MODEL, AS_OF)
     assert c.points == 6 + 10
-    assert "60 days past the usual 90-day deployment of 14 Jul 2026 (+10)" in c.reason
+    assert "60 days past the usual 90-day deployment of 14 Jul 2026 (+10)" in reason_of(c)
 
 
 @pytest.mark.parametrize(
@@ -309,7 +321,7 @@ def test_defense_weighs_more_the_longer_it_lasts(days, points):
 
 def test_a_phase_entered_after_as_of_ignores_its_start_date():
     facts = AccountFacts(phase="defense", phase_entered_on=ahead(5))
-    assert f.phase(facts, MODEL, AS_OF).reason == "In defense: already a concern, +16"
+    assert reason_of(f.phase(facts, MODEL, AS_OF)) == "In defense: already a concern, +16"
 
 
 @pytest.mark.parametrize(
@@ -321,7 +333,7 @@ def test_a_phase_entered_after_as_of_ignores_its_start_date():
 )
 def test_phase_without_a_known_phase_has_no_data(phase, reason):
     c = f.phase(AccountFacts(phase=phase), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+    assert (c.points, reason_of(c), c.has_data) == (0, reason, False)
 
 
 # Renewal proximity ---------------------------------------------------------------------------
@@ -343,7 +355,7 @@ def test_phase_without_a_known_phase_has_no_data(phase, reason):
 )
 def test_renewal_adds_points_as_it_approaches_and_most_when_overdue(days, points, reason):
     c = f.renewal_proximity(AccountFacts(renewal_on=ahead(days)), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (points, reason, True)
+    assert (c.points, reason_of(c), c.has_data) == (points, reason, True)
 
 
 @pytest.mark.parametrize(
@@ -379,7 +391,7 @@ def test_renewal_proximity_reads_the_term_in_force(renewal, term, clause, points
 
 def test_no_renewal_date_has_no_data():
     c = f.renewal_proximity(AccountFacts(), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, "No renewal date recorded", False)
+    assert (c.points, reason_of(c), c.has_data) == (0, "No renewal date recorded", False)
 
 
 # Signing discount ----------------------------------------------------------------------------
@@ -397,12 +409,12 @@ def test_no_renewal_date_has_no_data():
 )
 def test_a_bigger_signing_discount_adds_more_points(pct, points, reason):
     c = f.signing_discount(AccountFacts(signing_discount_pct=dec(pct)), MODEL, AS_OF)
-    assert (c.points, c.reason) == (points, reason)
+    assert (c.points, reason_of(c)) == (points, reason)
 
 
 def test_no_signing_discount_recorded_has_no_data():
     c = f.signing_discount(AccountFacts(), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, "No signing discount recorded", False)
+    assert (c.points, reason_of(c), c.has_data) == (0, "No signing discount recorded", False)
 
 
 # Stakeholder ---------------------------------------------------------------------------------
@@ -418,7 +430,7 @@ def test_a_fresher_key_stakeholder_departure_adds_more_points(days, points):
 
 def test_stakeholder_departure_reason():
     facts = AccountFacts(stakeholders_known=True, key_stakeholder_left_on=ago(21))
-    reason = f.stakeholder(facts, MODEL, AS_OF).reason
+    reason = reason_of(f.stakeholder(facts, MODEL, AS_OF))
     assert reason == "Key stakeholder left on 22 Aug 2026, 21 days ago, +14"
 
 
@@ -444,7 +456,7 @@ def test_stakeholder_departure_reason():
 )
 def test_stakeholder_cases(facts, points, reason, has_data):
     c = f.stakeholder(facts, MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (points, reason, has_data)
+    assert (c.points, reason_of(c), c.has_data) == (points, reason, has_data)
 
 
 # Usage trend ---------------------------------------------------------------------------------
@@ -471,20 +483,20 @@ def test_falling_adoption_adds_points_and_rising_adoption_removes_a_few(then, no
 
 def test_usage_reason_gives_both_shares_and_the_days_between_them():
     facts = AccountFacts(usage=(seats(95, 80), seats(5, 55)))
-    reason = f.usage_trend(facts, MODEL, AS_OF).reason
+    reason = reason_of(f.usage_trend(facts, MODEL, AS_OF))
     assert reason == "Active users fell from 80 % to 55 % of seats in 90 days, +10"
 
 
 def test_usage_compares_with_the_reading_about_a_window_earlier_in_any_order():
     usage = (seats(0, 50), seats(200, 10), seats(30, 40), seats(100, 80))
     c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
-    assert c.reason.startswith("Active users fell from 80 % to 50 % of seats in 100 days")
+    assert reason_of(c).startswith("Active users fell from 80 % to 50 % of seats in 100 days")
     assert f.usage_trend(AccountFacts(usage=usage[::-1]), MODEL, AS_OF) == c
 
 
 def test_usage_without_a_reading_a_window_earlier_uses_the_earliest_one():
     usage = (seats(0, 50), seats(30, 40), seats(60, 70))
-    reason = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF).reason
+    reason = reason_of(f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF))
     assert reason.startswith("Active users fell from 70 % to 50 % of seats in 60 days")
 
 
@@ -492,7 +504,7 @@ def test_usage_shares_are_whole_percentages_so_the_reason_adds_up():
     # 79.6 % -> 80 %, 75.4 % -> 75 %: a fall of 5 points as shown, not 4.2.
     facts = AccountFacts(usage=(seats(95, 398, 500), seats(5, 377, 500)))
     c = f.usage_trend(facts, MODEL, AS_OF)
-    assert (c.points, c.reason) == (
+    assert (c.points, reason_of(c)) == (
         3,
         "Active users fell from 80 % to 75 % of seats in 90 days, +3",
     )
@@ -530,7 +542,7 @@ def test_usage_ignores_readings_after_as_of_and_without_seats():
 )
 def test_usage_trend_without_two_usable_readings_has_no_data(usage, reason):
     c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+    assert (c.points, reason_of(c), c.has_data) == (0, reason, False)
 
 
 # Outcome KPI attainment ----------------------------------------------------------------------
@@ -558,7 +570,7 @@ def test_kpi_attainment_under_target_adds_points_over_target_removes_a_few(readi
 
 
 def test_single_kpi_reason():
-    reason = f.kpi_attainment(AccountFacts(kpis=(kpi("100", "40"),)), MODEL, AS_OF).reason
+    reason = reason_of(f.kpi_attainment(AccountFacts(kpis=(kpi("100", "40"),)), MODEL, AS_OF))
     assert reason == "Outcome KPI qualified_leads at 40 % of target, +12"
 
 
@@ -569,7 +581,9 @@ def test_several_kpis_average_and_name_the_weakest():
     )
     c = f.kpi_attainment(AccountFacts(kpis=readings), MODEL, AS_OF)
     assert c.points == 7  # (30 % + 100 %) / 2 = 65 %
-    assert c.reason == "2 outcome KPIs at 65 % of target on average (weakest: leads at 30 %), +7"
+    assert (
+        reason_of(c) == "2 outcome KPIs at 65 % of target on average (weakest: leads at 30 %), +7"
+    )
 
 
 def test_one_runaway_kpi_cannot_hide_the_others():
@@ -597,7 +611,7 @@ def test_the_latest_reading_of_each_kpi_counts():
 )
 def test_kpi_attainment_without_fresh_readings_has_no_data(readings, reason):
     c = f.kpi_attainment(AccountFacts(kpis=readings), MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+    assert (c.points, reason_of(c), c.has_data) == (0, reason, False)
 
 
 # Custom factors ------------------------------------------------------------------------------
@@ -620,7 +634,7 @@ def signal(name: str, value: str, days_ago: int = 3) -> AccountFacts:
 )
 def test_a_lower_is_riskier_signal_takes_the_furthest_threshold_crossed(value, points, reason):
     c = f.custom_signal(CSAT, signal("csat", value), MODEL, AS_OF)
-    assert (c.factor, c.points, c.reason) == ("signal:csat", points, reason)
+    assert (c.factor, c.points, reason_of(c)) == ("signal:csat", points, reason)
 
 
 @pytest.mark.parametrize(("value", "points"), [("3", 0), ("5", 2), ("12", 5), ("25", 8)])
@@ -646,7 +660,7 @@ def test_a_higher_is_riskier_signal_takes_the_furthest_threshold_crossed(value, 
 )
 def test_custom_factor_without_a_usable_reading_has_no_data(facts, reason):
     c = f.custom_signal(CSAT, facts, MODEL, AS_OF)
-    assert (c.points, c.reason, c.has_data) == (0, reason, False)
+    assert (c.points, reason_of(c), c.has_data) == (0, reason, False)
 
 
 def test_custom_factor_must_belong_to_the_model():
@@ -669,7 +683,7 @@ def test_custom_factor_must_belong_to_the_model():
 def test_a_weight_multiplies_the_points_and_the_reason_shows_it(weight, points, reason):
     model = model_with(weights={"industry": weight})
     c = f.industry(AccountFacts(industry="travel"), model, AS_OF)
-    assert (c.points, c.reason) == (points, reason)
+    assert (c.points, reason_of(c)) == (points, reason)
 
 
 def test_custom_factors_can_be_weighted_too():
@@ -818,7 +832,7 @@ def test_golden_accounts(facts, band, score, top_factors):
 
 
 def test_the_travel_start_up_explains_itself():
-    reasons = [c.reason for c in assess(TRAVEL_START_UP, MODEL, as_of=AS_OF).contributions[:3]]
+    reasons = [reason_of(c) for c in assess(TRAVEL_START_UP, MODEL, as_of=AS_OF).contributions[:3]]
     assert reasons == [
         "Cash (as of 31 Aug 2026): runway 3 months, survives one quarter at most (+22); "
         "seed-stage start-up (+10); burning 180,000 a month (+2); small business (+3), +37",
@@ -836,7 +850,7 @@ def test_an_account_with_nothing_known_says_what_is_missing_for_every_factor():
 
 def test_stale_facts_say_they_were_treated_as_missing():
     a = assess(EVERYTHING_STALE, MODEL, as_of=AS_OF)
-    stale = {c.factor for c in a.contributions if "treated as missing" in c.reason}
+    stale = {c.factor for c in a.contributions if "treated as missing" in reason_of(c)}
     assert stale == {"cash_stability", "usage_trend", "kpi_attainment", "signal:csat"}
 
 

@@ -31,6 +31,7 @@ from risk.engine import (
     assess,
     band_for,
 )
+from risk.reasons import explain
 
 AS_OF = date(2026, 9, 12)
 MODEL = ModelConfig.from_dict(DEFAULT_MODEL)
@@ -108,7 +109,7 @@ def test_score_is_within_0_and_100_and_its_band_matches(facts):
 def test_every_contribution_without_data_counts_zero_and_every_reason_is_one_line(facts):
     for c in assess(facts, MODEL, as_of=AS_OF).contributions:
         assert c.has_data or c.points == 0
-        assert c.reason and "\n" not in c.reason
+        assert c.code and "\n" not in explain(c)
 
 
 @relaxed

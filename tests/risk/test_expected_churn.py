@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Account
 from risk.churn_rule import ChurnRule, candidate_reason, is_suppressed
@@ -69,7 +69,26 @@ def test_raise_proposals_is_idempotent(risky_account, csm, team):
     assert churn.raise_proposals(today=today) == 0
     proposal = ExpectedChurn.objects.get()
     assert proposal.account == risky_account
-    assert "defense" in proposal.rule_reason
+    assert (proposal.rule_reason, proposal.rule_reason_params) == (
+        "phase_band",
+        {"phase": "defense", "band": risky_account.risk_band},
+    )
+
+
+@pytest.mark.django_db
+def test_the_rule_reason_is_worded_in_the_reader_language(risky_account):
+    proposal = ExpectedChurn(
+        account=risky_account,
+        rule_reason="renewing_this_quarter",
+        rule_reason_params={"band": "critical", "date": "2026-12-01"},
+    )
+    with translation.override("en"):
+        assert (
+            proposal.rule_reason_text == "critical risk band, renewing on 1 Dec 2026 (this quarter)"
+        )
+    with translation.override("fr"):
+        assert "1 décembre 2026" in proposal.rule_reason_text
+        assert "critical" not in proposal.rule_reason_text
 
 
 @pytest.mark.django_db

@@ -30,8 +30,9 @@ def test_scoring_stores_score_band_time_and_model_version(account):
     assert account.scored_at is not None
     history = Score.objects.get(account=account)
     assert (history.score, history.band) == (account.risk_score, account.risk_band)
-    assert history.contributions[0].keys() == {"factor", "points", "reason"}
-    assert history.contributions[0]["points"] == max(c["points"] for c in history.contributions)
+    first = history.contributions[0]
+    assert first.code and isinstance(first.params, dict)
+    assert first.points == max(c.points for c in history.contributions)
 
 
 def test_unchanged_score_adds_no_history_row(account):
@@ -49,7 +50,7 @@ def test_changed_fact_adds_a_history_row_with_the_new_reason(account):
     latest = Score.objects.filter(account=account).first()
     assert latest.score > before
     assert Score.objects.filter(account=account).count() == 2
-    assert any("2 months" in c["reason"] for c in latest.contributions)
+    assert any("2 months" in c.reason for c in latest.contributions)
 
 
 def test_saving_facts_through_the_page_rescores_at_once(csm_client, account):
@@ -191,7 +192,7 @@ def test_explain_score_json(account):
     payload = json.loads(out.getvalue())
     assert payload.keys() >= {"score", "band", "model_version", "factors"}
     assert payload["model_version"] == 1
-    assert {"factor", "points", "reason"} <= payload["factors"][0].keys()
+    assert {"factor", "points", "code", "params", "reason"} <= payload["factors"][0].keys()
     industry = next(f for f in payload["factors"] if f["factor"] == "industry")
     assert industry["points"] > 0 and "Travel" in industry["reason"]
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from playbooks.levers import STRATEGIES
+from playbooks.presenters import lever_reason_text
 from playbooks.queries import LeverRecommendation, recommend_levers
 
 
@@ -20,7 +21,7 @@ def _row(item: LeverRecommendation, currency: str) -> dict[str, object]:
         "mrr_impact": str(rec.impact.mrr),
         "currency": currency,
         "rank": rec.rank,
-        "reason": rec.reason,
+        "reason": lever_reason_text(rec.reason),
     }
 
 

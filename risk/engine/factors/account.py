@@ -4,29 +4,17 @@ from bisect import bisect_right
 from collections.abc import Hashable
 from datetime import date, timedelta
 
-from ..assessment import Contribution, new_contribution
+from ..assessment import Contribution, Part, new_contribution
 from ..config import ModelConfig
 from ..facts import AccountFacts
-from ..text import format_date, format_decimal
-from .common import Part, join_parts, missing, reason_part, remember, scored
+from .common import join_parts, missing, reason_part, remember, scored
 
-_NO_INDUSTRY = new_contribution("industry", 0, "No industry recorded", False)
-_NO_COUNTRY = new_contribution("geography", 0, "No country recorded", False)
-_NO_PHASE = new_contribution("phase", 0, "No journey phase recorded", False)
-_NO_RENEWAL = new_contribution("renewal_proximity", 0, "No renewal date recorded", False)
-_NO_DISCOUNT = new_contribution("signing_discount", 0, "No signing discount recorded", False)
-_NO_STAKEHOLDERS = new_contribution("stakeholder", 0, "No stakeholders recorded", False)
-
-_INDUSTRY_LABELS = {
-    "ecommerce": "E-commerce",
-    "remote_work": "Remote-work",
-}
-_PHASE_WORDS = {
-    "deployment": "onboarding",
-    "defense": "already a concern",
-    "maturation": "deployed and seeing value",
-    "growth": "eligible for expansion",
-}
+_NO_INDUSTRY = new_contribution("industry", 0, "industry.none", None, False)
+_NO_COUNTRY = new_contribution("geography", 0, "geography.none", None, False)
+_NO_PHASE = new_contribution("phase", 0, "phase.none", None, False)
+_NO_RENEWAL = new_contribution("renewal_proximity", 0, "renewal.none", None, False)
+_NO_DISCOUNT = new_contribution("signing_discount", 0, "discount.none", None, False)
+_NO_STAKEHOLDERS = new_contribution("stakeholder", 0, "stakeholder.none", None, False)
 
 
 # The row of the industry table that scores an industry it does not list.
@@ -45,24 +33,25 @@ def industry(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contributi
             # An industry the table does not list (a CRM's own wording) gets the default points.
             points = model.industry_points.get(DEFAULT_INDUSTRY)
         if points is None:
-            found = missing("industry", f"Industry {code!r} is not in the risk model's table")
+            found = missing("industry", "industry.unknown", {"industry": code})
         else:
-            label = _INDUSTRY_LABELS.get(code) or code.replace("_", " ").capitalize()
-            found = scored(model, "industry", points, f"{label} industry: {_exposure(points)}")
+            params = {"industry": code, "exposure": _exposure(points)}
+            found = scored(model, "industry", points, "industry.scored", params)
         found = remember(memo, code, found)
     return found
 
 
 def _exposure(points: int) -> str:
+    """How exposed to the crisis the points say the account is (a code of the wording table)."""
     if points >= 15:
-        return "heavily exposed to the crisis"
+        return "heavy"
     if points >= 8:
-        return "exposed to the crisis"
+        return "exposed"
     if points > 0:
-        return "somewhat exposed to the crisis"
+        return "somewhat"
     if points == 0:
         return "neutral"
-    return "has held up in the crisis"
+    return "held_up"
 
 
 def geography(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
@@ -86,16 +75,21 @@ def _geography(code: str, model: ModelConfig, as_of: date) -> Contribution:
         i = bisect_right(starts, as_of) - 1
         if i >= 0:
             entry = entries[i]
-            where = f"{code} ({region})" if region else code
-            note = entry.note or _exposure(entry.points)
-            since = format_date(entry.effective_from)
-            return scored(
-                model, "geography", entry.points, f"Country {where}: {note} (since {since})"
-            )
+            params: dict[str, object] = {"country": code, "since": entry.effective_from}
+            if entry.note:
+                params["note"] = entry.note
+            else:
+                params["exposure"] = _exposure(entry.points)
+            if region:
+                params["region"] = region
+            kind = "note" if entry.note else "exposure"
+            message = f"geography.dated_{kind}_region" if region else f"geography.dated_{kind}"
+            return scored(model, "geography", entry.points, message, params)
     if region is not None:
         points = model.region_points[region]
-        return scored(model, "geography", points, f"Country {code}, {region}: {_exposure(points)}")
-    return missing("geography", f"Country {code} is not in the risk model's geography tables")
+        params = {"country": code, "region": region, "exposure": _exposure(points)}
+        return scored(model, "geography", points, "geography.region", params)
+    return missing("geography", "geography.unknown", {"country": code})
 
 
 # Journey phase -------------------------------------------------------------------------------
@@ -144,10 +138,12 @@ def _phase(
     if base is None:
         points = model.phase_points.get(name)
         if points is None:
-            return missing("phase", f"Phase {name!r} is not in the risk model's phase table")
-        since = f" since {format_date(entered_on)}" if entered_on is not None else ""
-        text = f"In {name}{since}: {_PHASE_WORDS.get(name, 'as recorded')}"
-        base = remember(cache, key, reason_part(text, points))
+            return missing("phase", "phase.unknown", {"phase": name})
+        if entered_on is None:
+            base = reason_part("phase.in", {"phase": name}, points)
+        else:
+            base = reason_part("phase.in_since", {"phase": name, "since": entered_on}, points)
+        base = remember(cache, key, base)
     parts = [base]
     if name == "deployment":
         parts.append(_deployment_lateness(model, as_of, entered_on, go_live_on))
@@ -155,35 +151,40 @@ def _phase(
         days = (as_of - entered_on).days
         points = model.compiled.defense_duration.points_for_float(days)
         if points:
-            parts.append(reason_part(f"{days} days in defense without resolution", points))
+            parts.append(reason_part("phase.defense_days", {"days": days}, points))
     if break_clause_on is not None:
         key = ("break_clause", break_clause_on, as_of)
         clause = cache.get(key)
         if clause is None:
             days = (break_clause_on - as_of).days
-            text = f"break clause on {format_date(break_clause_on)}, in {days} days"
-            clause = reason_part(text, model.compiled.break_clause.points_for_float(days))
+            points = model.compiled.break_clause.points_for_float(days)
+            clause = reason_part(
+                "phase.break_clause", {"date": break_clause_on, "days": days}, points
+            )
             clause = remember(cache, key, clause)
         parts.append(clause)
-    points, text = join_parts(parts)
-    return scored(model, "phase", points, text)
+    points, code, params = join_parts(parts)
+    return scored(model, "phase", points, code, params)
 
 
 def _deployment_lateness(
     model: ModelConfig, as_of: date, entered_on: date | None, go_live_on: date | None
 ) -> Part:
+    params: dict[str, object]
     if go_live_on is not None:
-        expected, what = go_live_on, "planned go-live"
+        expected, what = go_live_on, "go_live"
+        params = {"date": expected}
     elif entered_on is not None:
         expected = entered_on + timedelta(days=model.expected_deployment_days)
-        what = f"usual {model.expected_deployment_days}-day deployment"
+        what = "usual"
+        params = {"date": expected, "count": model.expected_deployment_days}
     else:
-        return reason_part("no planned go-live date recorded", 0)
+        return reason_part("phase.no_go_live", None, 0)
     days_late = (as_of - expected).days
     if days_late <= 0:
-        return reason_part(f"on schedule for the {what} of {format_date(expected)}", 0)
+        return reason_part(f"phase.on_schedule_{what}", params, 0)
     points = model.compiled.deployment_late.points_for_float(days_late)
-    return reason_part(f"{days_late} days past the {what} of {format_date(expected)}", points)
+    return reason_part(f"phase.late_{what}", {**params, "days": days_late}, points)
 
 
 # Renewal, discount, stakeholder --------------------------------------------------------------
@@ -231,6 +232,13 @@ def _add_months(day: date, months: int) -> date:
 # are scaled by its share of it (a monthly contract gets a third of a quarterly one's).
 SHORT_TERM_MONTHS = 3
 
+# The message of each kind of end, when it is neither today nor tomorrow.
+_END_CODES = {
+    "renewal": "renewal.in_days",
+    "break_clause": "renewal.break_clause",
+    "rolled": "renewal.term_ends",
+}
+
 
 def renewal_proximity(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
     """Days to the end of the term in force (or a break clause before it). A renewal date in the
@@ -247,24 +255,23 @@ def renewal_proximity(facts: AccountFacts, model: ModelConfig, as_of: date) -> C
     found = memo.get(key)
     if found is None:
         days = (end_on - as_of).days
-        on = format_date(end_on)
         if kind == "overdue":
-            text = f"Renewal was due on {on}: overdue by {-days} days"
-            found = scored(model, "renewal_proximity", model.renewal_overdue_points, text)
+            params: dict[str, object] = {"date": end_on, "days": -days}
+            points = model.renewal_overdue_points
+            found = scored(model, "renewal_proximity", points, "renewal.overdue", params)
         else:
-            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
             points = model.compiled.renewal.points_for_float(days)
+            params = {"date": end_on, "days": days}
             if short is not None:
                 points = (points * short + SHORT_TERM_MONTHS // 2) // SHORT_TERM_MONTHS
-                what = f"{short}-month term, renewal"
+                code = "renewal.short_term"
+                params["months"] = short
+            elif kind == "renewal" and days in (0, 1):
+                code = "renewal.today" if days == 0 else "renewal.tomorrow"
+                params = {"date": end_on}
             else:
-                what = {
-                    "renewal": "Renewal",
-                    "break_clause": "Break clause before the renewal",
-                    "rolled": "Term in force ends",
-                }[kind]
-            text = f"{what} on {on}, {when}"
-            found = scored(model, "renewal_proximity", points, text)
+                code = _END_CODES[kind]
+            found = scored(model, "renewal_proximity", points, code, params)
         found = remember(memo, key, found)
     return found
 
@@ -279,12 +286,11 @@ def signing_discount(facts: AccountFacts, model: ModelConfig, as_of: date) -> Co
     if found is None:
         points = model.compiled.signing_discount.points_for(pct)
         if pct <= 0:
-            text = "Signed at full price"
-        elif points > 0:
-            text = f"Signed with a {format_decimal(pct)} % discount, a strong sign of non-renewal"
+            code, params = "discount.full_price", None
         else:
-            text = f"Signed with a {format_decimal(pct)} % discount"
-        found = remember(memo, pct, scored(model, "signing_discount", points, text))
+            code = "discount.warning" if points > 0 else "discount.given"
+            params = {"pct": pct}
+        found = remember(memo, pct, scored(model, "signing_discount", points, code, params))
     return found
 
 
@@ -300,11 +306,11 @@ def stakeholder(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contrib
     found = memo.get(key)
     if found is None:
         if left_on is None:
-            found = scored(model, "stakeholder", 0, "Key stakeholders in place")
+            found = scored(model, "stakeholder", 0, "stakeholder.in_place")
         else:
             days = (as_of - left_on).days
             points = model.compiled.stakeholder_left.points_for_float(days)
-            text = f"Key stakeholder left on {format_date(left_on)}, {days} days ago"
-            found = scored(model, "stakeholder", points, text)
+            params = {"date": left_on, "days": days}
+            found = scored(model, "stakeholder", points, "stakeholder.left", params)
         found = remember(memo, key, found)
     return found

@@ -4,14 +4,13 @@ from collections.abc import Collection, Hashable
 from datetime import date
 from operator import attrgetter
 
-from ..assessment import Contribution, new_contribution
+from ..assessment import Contribution, ReasonParams, new_contribution
 from ..config import ModelConfig
 from ..facts import AccountFacts, KpiReading
-from ..text import format_date
 from .common import join_parts, missing, reason_part, remember, scored
 
-_NO_USAGE = new_contribution("usage_trend", 0, "No usage recorded", False)
-_NO_KPIS = new_contribution("kpi_attainment", 0, "No outcome KPIs recorded", False)
+_NO_USAGE = new_contribution("usage_trend", 0, "usage.none", None, False)
+_NO_KPIS = new_contribution("kpi_attainment", 0, "kpi.none", None, False)
 _DAY_THEN_NUMBERS = attrgetter("on", "active_users", "licensed_seats")
 
 
@@ -34,13 +33,12 @@ def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contrib
         if point.licensed_seats > 0 and point.on <= as_of
     ]
     if not readings:
-        return missing("usage_trend", f"No usage with licensed seats up to {format_date(as_of)}")
+        return missing("usage_trend", "usage.no_seats", {"as_of": as_of})
     latest = readings[-1]
     latest_on = latest.on
     max_age = model.max_fact_age_days
     if (as_of - latest_on).days > max_age:
-        text = f"Latest usage as of {format_date(latest_on)} is older than {max_age} days"
-        return missing("usage_trend", f"{text}: treated as missing")
+        return missing("usage_trend", "usage.stale", {"date": latest_on, "days": max_age})
     compiled = model.compiled
     cutoff = latest_on - compiled.usage_window
     reference = readings[0]  # unless a reading sits a whole window before the latest
@@ -49,8 +47,7 @@ def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contrib
             reference = point
             break
     if reference.on == latest_on:
-        text = f"Usage recorded on one day only ({format_date(latest_on)}): no trend yet"
-        return missing("usage_trend", text)
+        return missing("usage_trend", "usage.one_day", {"date": latest_on})
     # Whole percentages (rounded half up, in integers), so the reason's arithmetic is the one
     # that scored: "from 80 % to 55 %" is a fall of 25.
     # A seat increase is expansion, not falling adoption: the earlier active users are read
@@ -74,14 +71,14 @@ def _usage_contribution(model: ModelConfig, then: int, now: int, days: int) -> C
     change = now - then
     points = compiled.usage_fall.points_for_float(change)
     points += compiled.usage_rise.points_for_float(change)
-    moved = "fell" if change < 0 else "rose" if change > 0 else "held"
-    text = f"Active users {moved} from {then} % to {now} % of seats in {days} days"
+    code = "usage.fell" if change < 0 else "usage.rose" if change > 0 else "usage.held"
+    params: ReasonParams = {"then": then, "now": now, "days": days}
     low_points = compiled.low_adoption.points_for_float(now)
     if low_points:
-        points, text = join_parts(
-            [reason_part(text, points), reason_part("low adoption", low_points)]
+        points, code, params = join_parts(
+            [reason_part(code, params, points), reason_part("usage.low_adoption", None, low_points)]
         )
-    return scored(model, "usage_trend", points, text)
+    return scored(model, "usage_trend", points, code, params)
 
 
 def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
@@ -100,13 +97,12 @@ def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
                     latest[reading.name] = reading
         known = latest.values()
     if not known:
-        return missing("kpi_attainment", f"No outcome KPI readings up to {format_date(as_of)}")
+        return missing("kpi_attainment", "kpi.no_readings", {"as_of": as_of})
     max_age = model.max_fact_age_days
     fresh = [r for r in known if (as_of - r.as_of).days <= max_age]
     if not fresh:
-        newest = format_date(max(r.as_of for r in known))
-        text = f"Outcome KPI readings (latest {newest}) are older than {max_age} days"
-        return missing("kpi_attainment", f"{text}: treated as missing")
+        newest = max(r.as_of for r in known)
+        return missing("kpi_attainment", "kpi.stale", {"date": newest, "days": max_age})
     cap = float(model.kpi_attainment_cap_pct)
     # Scored on the whole percentages the reason shows, so accounts showing the same numbers
     # share one result.
@@ -117,8 +113,8 @@ def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
         key: Hashable = (reading.name, pct)
         found = memo.get(key)
         if found is None:
-            text = f"Outcome KPI {reading.name} at {pct} % of target"
-            found = remember(memo, key, _kpi_scored(model, pct, text))
+            params = {"name": reading.name, "pct": pct}
+            found = remember(memo, key, _kpi_scored(model, pct, "kpi.one", params))
         return found
     ranked = sorted([(attainment_pct(r, cap), r.name) for r in fresh])
     pct = int(sum([a for a, _ in ranked]) / len(ranked) + 0.5)
@@ -126,18 +122,15 @@ def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
     key = (len(ranked), pct, ranked[0][1], weakest)
     found = memo.get(key)
     if found is None:
-        text = (
-            f"{len(ranked)} outcome KPIs at {pct} % of target on average"
-            f" (weakest: {ranked[0][1]} at {weakest} %)"
-        )
-        found = remember(memo, key, _kpi_scored(model, pct, text))
+        params = {"count": len(ranked), "pct": pct, "name": ranked[0][1], "weakest": weakest}
+        found = remember(memo, key, _kpi_scored(model, pct, "kpi.many", params))
     return found
 
 
-def _kpi_scored(model: ModelConfig, pct: int, text: str) -> Contribution:
+def _kpi_scored(model: ModelConfig, pct: int, code: str, params: dict[str, object]) -> Contribution:
     compiled = model.compiled
     points = compiled.kpi_shortfall.points_for_float(pct) + compiled.kpi_over.points_for_float(pct)
-    return scored(model, "kpi_attainment", points, text)
+    return scored(model, "kpi_attainment", points, code, params)
 
 
 def _is_newer(reading: KpiReading, than: KpiReading) -> bool:

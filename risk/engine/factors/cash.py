@@ -3,24 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from ..assessment import Contribution, new_contribution
+from ..assessment import Contribution, Part, new_contribution
 from ..config import ModelConfig
 from ..facts import AccountFacts
-from ..text import format_date, format_decimal
-from .common import Part, cached_part, join_parts, missing, reason_part, scored, unusable
+from .common import cached_part, missing, reason_part, scored, unusable
 
-_NO_CASH = new_contribution("cash_stability", 0, "No cash facts recorded", False)
-
-_STAGE_LABELS = {
-    "bootstrapped": "bootstrapped company",
-    "seed": "seed-stage start-up",
-    "series_a": "Series A start-up",
-    "series_b_plus": "Series B+ start-up",
-    "profitable": "profitable company",
-    "listed": "listed company",
-    "multinational": "multinational with reserves",
-}
-_SEGMENT_LABELS = {"smb": "small business", "mid_market": "mid-market", "enterprise": "enterprise"}
+_NO_CASH = new_contribution("cash_stability", 0, "cash.none", None, False)
 
 
 def cash_stability(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
@@ -37,9 +25,11 @@ def cash_stability(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
     dated_on = facts.cash_facts_as_of
     if dated_on is not None:
         why = unusable(dated_on, as_of, model.max_fact_age_days)
+        if why == "future":
+            return missing("cash_stability", "cash.future", {"date": dated_on, "as_of": as_of})
         if why:
-            text = f"Cash facts as of {format_date(dated_on)} are {why}: treated as missing"
-            return missing("cash_stability", text)
+            params = {"date": dated_on, "days": model.max_fact_age_days}
+            return missing("cash_stability", "cash.stale", params)
     # Mostly hits: look each piece up here, and only call cached_part to build a missing one.
     cache = model.compiled.parts
     parts: list[Part] = []
@@ -54,57 +44,55 @@ def cash_stability(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
     if late is not None:
         parts.append(cache.get(("late", late)) or cached_part(model, "late", late, _late_part))
     if not parts:
-        return missing("cash_stability", f"Funding stage {stage!r} is not in the risk model")
+        return missing("cash_stability", "cash.unknown_stage", {"funding_stage": stage})
     segment = facts.segment
     if segment is not None and segment in model.segment_cash_points:
         parts.append(cached_part(model, "segment", segment, _segment_part))
-    points, text = join_parts(parts)
-    when = f"as of {format_date(dated_on)}" if dated_on is not None else "undated"
-    return scored(model, "cash_stability", points, f"Cash ({when}): {text}")
+    points = sum([part[2] for part in parts])
+    if dated_on is None:
+        return scored(model, "cash_stability", points, "cash.undated", {"parts": tuple(parts)})
+    params = {"as_of": dated_on, "parts": tuple(parts)}
+    return scored(model, "cash_stability", points, "cash.dated", params)
 
 
 def _runway_part(model: ModelConfig, months: Decimal) -> Part:
-    text = f"runway {format_decimal(months)} months, {_runway_words(months)}"
-    return reason_part(text, model.compiled.runway.points_for(months))
+    params = {"months": months, "runway": _runway_words(months)}
+    return reason_part("cash.runway", params, model.compiled.runway.points_for(months))
 
 
 def _stage_part(model: ModelConfig, stage: str) -> Part:
-    return reason_part(_STAGE_LABELS.get(stage, stage), model.funding_stage_points[stage])
+    return reason_part("cash.stage", {"stage": stage}, model.funding_stage_points[stage])
 
 
 def _burn_part(model: ModelConfig, burn: Decimal) -> Part:
-    return reason_part(f"burning {burn:,.0f} a month", model.compiled.burn.points_for(burn))
+    # Whole units: the reason shows the order of magnitude, not the cents.
+    amount = burn.quantize(Decimal(1))
+    return reason_part("cash.burn", {"burn": amount}, model.compiled.burn.points_for(burn))
 
 
 def _late_part(model: ModelConfig, late: int) -> Part:
-    return reason_part(
-        _late_payments_text(late), model.compiled.late_payments.points_for_float(late)
-    )
+    points = model.compiled.late_payments.points_for_float(late)
+    if late == 0:
+        return reason_part("cash.no_late_payments", None, points)
+    return reason_part("cash.late_payments", {"count": late}, points)
 
 
 def _segment_part(model: ModelConfig, segment: str) -> Part:
-    return reason_part(_SEGMENT_LABELS.get(segment, segment), model.segment_cash_points[segment])
+    return reason_part("cash.segment", {"segment": segment}, model.segment_cash_points[segment])
 
 
 def _runway_words(months: Decimal) -> str:
+    """How long the cash lasts, as a code of the wording table."""
     if months <= 0:
-        return "out of cash"
+        return "out"
     if months <= 1:
-        return "cash runs out within a month"
+        return "month"
     if months <= 3:
-        return "survives one quarter at most"
+        return "quarter"
     if months <= 6:
-        return "less than two quarters of cash"
+        return "two_quarters"
     if months <= 12:
-        return "less than a year of cash"
+        return "year"
     if months <= 24:
-        return "less than two years of cash"
-    return "two years of cash or more"
-
-
-def _late_payments_text(late: int) -> str:
-    if late == 0:
-        return "no late payments in 12 months"
-    if late == 1:
-        return "1 late payment in 12 months"
-    return f"{late} late payments in 12 months"
+        return "two_years"
+    return "more"

@@ -6,7 +6,6 @@ from ..assessment import Contribution
 from ..config import ModelConfig
 from ..facts import AccountFacts, SignalReading
 from ..tables import CustomFactor, Table
-from ..text import format_date, format_decimal
 from .common import missing, remember, scored, unusable
 
 
@@ -48,18 +47,32 @@ def _signal(
 ) -> Contribution:
     label = factor.label
     if reading is None:
-        return missing(name, f"No {label} reading recorded")
-    dated = format_date(reading.as_of)
+        return missing(name, "signal.none", {"label": label})
     why = unusable(reading.as_of, as_of, model.max_fact_age_days)
+    if why == "future":
+        return missing(
+            name, "signal.future", {"label": label, "date": reading.as_of, "as_of": as_of}
+        )
     if why:
-        return missing(name, f"{label} reading as of {dated} is {why}: treated as missing")
+        params = {"label": label, "date": reading.as_of, "days": model.max_fact_age_days}
+        return missing(name, "signal.stale", params)
     i = table.index(reading.value)
-    text = f"{label} {format_decimal(reading.value)} (as of {dated})"
     if i < 0:
-        return scored(model, name, 0, text)
-    beyond = "at or above" if factor.higher_is_riskier else "at or below"
-    text = f"{text}: {beyond} {format_decimal(table.values[i])}"
-    return scored(model, name, table.points[i], text)
+        return scored(
+            model,
+            name,
+            0,
+            "signal.value",
+            {"label": label, "value": reading.value, "date": reading.as_of},
+        )
+    code = "signal.at_or_above" if factor.higher_is_riskier else "signal.at_or_below"
+    params = {
+        "label": label,
+        "value": reading.value,
+        "date": reading.as_of,
+        "threshold": table.values[i],
+    }
+    return scored(model, name, table.points[i], code, params)
 
 
 def unread_signals(model: ModelConfig) -> tuple[Contribution, ...]:

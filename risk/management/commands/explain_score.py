@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from risk.explain import explain_account
+from risk.reasons import explain
 
 
 class Command(BaseCommand):
@@ -28,16 +29,23 @@ class Command(BaseCommand):
             "model_version": explanation.risk_model.version,
             "as_of": explanation.as_of.isoformat(),
             "factors": [
-                {"factor": c.factor, "points": c.points, "reason": c.reason, "has_data": c.has_data}
+                {
+                    "factor": c.factor,
+                    "points": c.points,
+                    "code": c.code,
+                    "params": c.params,
+                    "reason": explain(c),
+                    "has_data": c.has_data,
+                }
                 for c in a.contributions
             ],
         }
         if options["json"]:
-            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
             return
         self.stdout.write(
             f"{account.name} ({account.external_id}): {a.score} {a.band} "
             f"(model v{payload['model_version']}, as of {payload['as_of']})"
         )
         for c in a.contributions:
-            self.stdout.write(f"  {c.points:+4d}  {c.reason}")
+            self.stdout.write(f"  {c.points:+4d}  {explain(c)}")

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from teams import views
+
+app_name = "teams"
+
+urlpatterns = [path("", views.profile, name="profile")]
