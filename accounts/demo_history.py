@@ -116,7 +116,7 @@ def simulate(
     for day in quarters:
         if day in states:
             renewal_then, active_then, seats_then = states[day]
-            facts = {"renewal_date": renewal_then.isoformat(), "mrr": str(mrr)}
+            facts: dict[str, object] = {"renewal_date": renewal_then.isoformat(), "mrr": str(mrr)}
             history.snapshots.append((day, facts))
             history.usage.append((day, active_then, seats_then))
             history.signals.append(("licensed_seats", Decimal(seats_then), day))

@@ -49,13 +49,16 @@ def _account_movements(
 ) -> Iterator[list[object]]:
     end = account.churned_on if account.status == Status.CHURNED else today
     end = end or today
-    span = (end - account.contract_start).days
+    start = account.contract_start
+    if start is None:  # no contract start: no ledger to invent
+        return
+    span = (end - start).days
     changes = rng.choices((0, 1, 2, 3), weights=(30, 35, 25, 10))[0] if span > 90 else 0
     values = _path(rng, account.mrr, changes)
     days = sorted(rng.sample(range(45, span), len(values) - 1)) if len(values) > 1 else []
     previous = Decimal(0)
     for i, value in enumerate(values):
-        on = account.contract_start + timedelta(days=days[i - 1]) if i else account.contract_start
+        on = start + timedelta(days=days[i - 1]) if i else start
         if i == 0:
             kind = MovementKind.NEW
         else:

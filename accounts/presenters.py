@@ -65,7 +65,7 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
     # reverse() once; every row's URL only differs by its id.
     url_template = reverse("accounts:detail", args=[0]).replace("/0/", "/{}/")
     locale = locale_for(get_language())
-    short_dates: dict[date, str] = {}  # renewal dates repeat a lot within a page
+    short_dates: dict[date | None, str] = {}  # renewal dates repeat a lot within a page
     rows = []
     for v in values:
         first, last = v["owner__first_name"], v["owner__last_name"]

@@ -3,11 +3,11 @@
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts import ledger
@@ -215,7 +215,8 @@ def clean_snapshot_facts(facts: dict[str, Any]) -> dict[str, Any]:
         if name not in SNAPSHOT_FIELDS:
             errors[name] = ["Not a scoring fact of an account."]
             continue
-        field = Account._meta.get_field(name)
+        # Every snapshot fact is a concrete field of the account, never a relation's reverse side.
+        field = cast("models.Field[Any, Any]", Account._meta.get_field(name))
         if value in ("", None) and (field.null or field.blank):
             cleaned[name] = None if field.null else ""
             continue
@@ -226,10 +227,12 @@ def clean_snapshot_facts(facts: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(cleaned[name], Decimal):
             # "99" and "99.00" are one fact: stored at the field's own precision.
-            cleaned[name] = cleaned[name].quantize(Decimal(1).scaleb(-field.decimal_places))
+            places = cast("models.DecimalField[Any, Any]", field).decimal_places
+            cleaned[name] = cleaned[name].quantize(Decimal(1).scaleb(-places))
     if errors:
         raise ValidationError(errors)
-    return json.loads(json.dumps(cleaned, cls=DjangoJSONEncoder))
+    as_json: dict[str, Any] = json.loads(json.dumps(cleaned, cls=DjangoJSONEncoder))
+    return as_json
 
 
 @transaction.atomic

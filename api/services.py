@@ -81,7 +81,7 @@ def create_account(*, user: User, fields: dict[str, Any]) -> Account:
     form = AccountForm(data, owners=owners_visible_to(user))
     if not form.is_valid():
         raise form_errors(form)
-    account = form.save(commit=False)
+    account: Account = form.save(commit=False)
     account.team = team
     account.save()
     ledger.open_ledger(account=account, user=user)
@@ -93,8 +93,8 @@ def create_account(*, user: User, fields: dict[str, Any]) -> Account:
 @transaction.atomic
 def update_account_fields(*, account: Account, user: User, fields: dict[str, Any]) -> list[str]:
     """Apply a partial update with the account form's rules; returns the changed field names."""
-    form_fields = [name for name in AccountForm._meta.fields or () if name != "external_id"]
-    current = model_to_dict(account, fields=AccountForm._meta.fields)
+    form_fields = [name for name in AccountForm.Meta.fields if name != "external_id"]
+    current = model_to_dict(account, fields=AccountForm.Meta.fields)
     form = AccountForm(
         {**current, **_form_data(user, fields)}, instance=account, owners=owners_visible_to(user)
     )

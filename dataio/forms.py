@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -64,7 +64,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["default_team"].queryset = teams  # type: ignore[attr-defined]
         names = ColumnMapping.objects.values_list("name", flat=True)
-        self.fields["mapping"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["mapping"]).choices = [
             ("", _("Recognise the columns")),
             *((n, n) for n in names),
         ]

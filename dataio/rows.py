@@ -227,8 +227,10 @@ class RowParser:
         for index, name in self.signals:
             cell = cells[index]
             if not is_blank(cell):
-                value, category = self.signal_parser(cell)
-                row.signals.append((name, value, category))
+                reading: Decimal | None
+                category: str
+                reading, category = self.signal_parser(cell)
+                row.signals.append((name, reading, category))
         return row
 
     def _free(

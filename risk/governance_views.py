@@ -164,7 +164,7 @@ def model_suggest(request: AuthedRequest) -> HttpResponse:
             )
     if not form.is_valid():
         for error in form.errors.get("train_before", []):
-            messages.error(request, error)
+            messages.error(request, str(error))  # ErrorList items read as their messages
         return redirect("risk:model-list")
     user_id = request.user.pk
     transaction.on_commit(lambda: suggest_model_task.delay(train_before.isoformat(), user_id))

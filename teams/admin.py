@@ -31,6 +31,7 @@ class TeamAdmin(KeepsHistoryAdmin):
 class ChurnGuardUserChangeForm(UserChangeForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a model form's clean() returns its cleaned_data
         if self.instance.pk and self.instance.is_active and not data.get("is_active", True):
             count = _owned_accounts(self.instance)
             if count:

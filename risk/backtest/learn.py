@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import SupportsFloat, cast
 
 from risk import engine
 from risk.engine import AccountFacts, ModelConfig, Threshold
@@ -189,13 +190,18 @@ def _readable(value: float, integer: bool) -> Decimal:
     return Decimal(str(round(value, digits)))
 
 
-def _quantile(sorted_values: list[float], q: float) -> float:
+def _quantile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def _number(value: object) -> float:
+    """A numeric input's reading (an int, a float or a Decimal) as a float."""
+    return float(cast(SupportsFloat, value))
 
 
 def _signal_direction(values: list[object], labels: list[bool]) -> bool:
     """True when higher readings churn more (compared around the median)."""
-    known = sorted((float(v), y) for v, y in zip(values, labels, strict=True) if v is not None)
+    known = sorted((_number(v), y) for v, y in zip(values, labels, strict=True) if v is not None)
     middle = known[len(known) // 2][0]
     above = [y for v, y in known if v > middle]
     below = [y for v, y in known if v <= middle]
@@ -220,7 +226,9 @@ def build_columns(
             for v in known:
                 counts[v] += 1
             # A category seen in fewer than 1 % of cases carries no reliable points.
-            for category in sorted(k for k, n in counts.items() if n >= 0.01 * len(cases)):
+            for category in sorted(
+                cast(str, k) for k, n in counts.items() if n >= 0.01 * len(cases)
+            ):
                 columns.append(Column(spec, category, [1.0 if v == category else 0.0 for v in raw]))
             used.append(spec)
             continue
@@ -228,7 +236,7 @@ def build_columns(
             upward = _signal_direction(raw, labels)
             spec = Input(spec.name, spec.read, "risky_up" if upward else "risky_down")
         upward = spec.kind == "risky_up"
-        values = [float(v) for v in raw if v is not None]
+        values = [_number(v) for v in raw if v is not None]
         ordered = sorted(values)
         is_renewal = spec.name == "renewal_thresholds"
         if is_renewal:
@@ -240,7 +248,9 @@ def build_columns(
         for cut in cuts:
             limit = float(cut)
             column = [
-                0.0 if v is None else float((float(v) >= limit) if upward else (float(v) <= limit))
+                0.0
+                if v is None
+                else float((_number(v) >= limit) if upward else (_number(v) <= limit))
                 for v in raw
             ]
             if 0 < sum(column) < len(column):
@@ -250,7 +260,7 @@ def build_columns(
             shares = [_renewal_share(c.facts) for c in cases]
             for column in new:
                 column.values = [v * share for v, share in zip(column.values, shares, strict=True)]
-            overdue = [0.0 if v is None else float(float(v) < 0) for v in raw]
+            overdue = [0.0 if v is None else float(_number(v) < 0) for v in raw]
             if sum(overdue):
                 new.append(Column(spec, "overdue", overdue))
         if new:

@@ -11,9 +11,9 @@ writes nothing. The account's current score is never touched.
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import batched
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert
@@ -137,9 +137,10 @@ def _latest_snapshots(ids: list[int], as_of: date) -> dict[int, dict[str, Any]]:
 
 
 def _with_snapshot(row: AccountRow, facts: dict[str, Any]) -> AccountRow:
-    changes = {}
+    changes: dict[str, Any] = {}
     for name, value in facts.items():
         if name in _ROW_FIELDS:
-            field = Account._meta.get_field(name)
+            # The row's fields are the account's own columns, never a relation's reverse side.
+            field = cast("Field[Any, Any]", Account._meta.get_field(name))
             changes[name] = None if value is None else field.to_python(value)
     return row._replace(**changes)

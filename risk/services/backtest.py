@@ -123,8 +123,9 @@ def backtest_cases(
     cases = [
         Case(account_id=pk, as_of=on, churned=churned_on is not None and churned_on <= on + horizon)
         for pk, on, churned_on in keys
-        # A score dated on or after the churn is no prediction of it.
-        if churned_on is None or churned_on > on
+        # Rows without a date were filtered out above; a score dated on or after the churn is
+        # no prediction of it.
+        if on is not None and (churned_on is None or churned_on > on)
     ]
     cases.sort(key=lambda c: (c.as_of, c.account_id))
     return cases
@@ -145,7 +146,7 @@ def score_cases(cases: Sequence[Case], *, model: RiskModel) -> list[ScoredCase]:
             .order_by("computed_at", "id")
             .values_list("account_id", "as_of", "score", "band")
         )
-        stored = {(pk, on): (score, band) for pk, on, score, band in rows}
+        stored = {(pk, on): (score, band) for pk, on, score, band in rows if on is not None}
     missing: dict[date, list[int]] = defaultdict(list)
     for case in cases:
         if (case.account_id, case.as_of) not in stored:

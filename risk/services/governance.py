@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -58,7 +59,7 @@ def compare_with_active(
 ) -> Comparison:
     """The draft and the active version backtested on the same cases, and today's band moves."""
     key = _cache_key(draft, horizon_days)
-    found = cache.get(key)
+    found: Comparison | None = cache.get(key)
     if found is not None:
         return found
     active = RiskModel.objects.filter(status="published").first()
@@ -82,7 +83,13 @@ def _cache_key(draft: RiskModel, horizon_days: int) -> str:
     return f"risk:compare:{draft.pk}:{config}:{active}:{horizon_days}:{latest_score}:{latest_run}"
 
 
-def _band_changes(draft: RiskModel) -> dict[str, object]:
+class _BandChanges(TypedDict):
+    band_moves: list[tuple[str, str, int]]
+    band_changes: list[BandChange]
+    changed_accounts: int
+
+
+def _band_changes(draft: RiskModel) -> _BandChanges:
     today = timezone.localdate()
     current = {
         pk: (name, band, mrr)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from django.utils import timezone
@@ -22,12 +22,12 @@ from tests.browser.conftest import log_in
 from tests.factories import AccountFactory, TouchpointFactory
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1366, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
@@ -45,15 +45,18 @@ def portfolio(csm, team) -> dict[str, Account]:
     ]
     accounts = {}
     for name, industry, country, phase, mrr, renews_in in specs:
-        account = AccountFactory(
-            team=team,
-            owner=csm,
-            name=name,
-            industry=industry,
-            country=country,
-            phase=phase,
-            mrr=Decimal(mrr),
-            renewal_date=today + timedelta(days=renews_in),
+        account = cast(
+            Account,
+            AccountFactory(
+                team=team,
+                owner=csm,
+                name=name,
+                industry=industry,
+                country=country,
+                phase=phase,
+                mrr=Decimal(mrr),
+                renewal_date=today + timedelta(days=renews_in),
+            ),
         )
         TouchpointFactory(account=account, author=csm)
         rescore_account(account=account)
@@ -71,7 +74,7 @@ def laptop(browser: Browser, live_server, transactional_db, django_db_serialized
     yield from _context(browser, live_server, LAPTOP)
 
 
-def _context(browser: Browser, live_server, viewport: dict[str, int]) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def _context(browser: Browser, live_server, viewport: ViewportSize) -> Iterator[Page]:  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)
     context.set_default_timeout(5_000)
     page = context.new_page()

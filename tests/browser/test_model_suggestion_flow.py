@@ -78,4 +78,5 @@ def test_admin_learns_a_suggestion_compares_it_and_publishes_it_with_a_reason(
     publication = ModelPublication.objects.get(risk_model=draft)
     assert publication.reason == "Learned from our own renewals."
     assert publication.replaced == active
+    assert publication.auc is not None and publication.replaced_auc is not None
     assert publication.auc > publication.replaced_auc

@@ -1,6 +1,8 @@
 """An account imported from a sparse export (no dates, no phase, a CRM's own industry) works on
 every page and in every scoring path."""
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
@@ -14,18 +16,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sparse(csm, team) -> Account:
-    account = AccountFactory(
-        team=team,
-        owner=None,
-        industry="Internet",
-        segment="Scale-up",
-        contract_start=None,
-        renewal_date=None,
-        phase="",
-        funding_stage="",
-        cash_runway_months=None,
-        monthly_burn=None,
-        cash_facts_as_of=None,
+    account = cast(
+        Account,
+        AccountFactory(
+            team=team,
+            owner=None,
+            industry="Internet",
+            segment="Scale-up",
+            contract_start=None,
+            renewal_date=None,
+            phase="",
+            funding_stage="",
+            cash_runway_months=None,
+            monthly_burn=None,
+            cash_facts_as_of=None,
+        ),
     )
     rescore_account(account=account)
     return account

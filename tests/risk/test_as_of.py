@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ def _customer_since_2024(**fields) -> Account:
         "renewal_date": date(2025, 12, 31),
         "cash_facts_as_of": date(2025, 3, 1),
     }
-    return AccountFactory(**{**defaults, **fields})
+    return cast(Account, AccountFactory(**{**defaults, **fields}))
 
 
 def test_a_score_as_of_a_past_date_lands_in_the_history_only():

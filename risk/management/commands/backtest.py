@@ -1,5 +1,6 @@
 import json
 from datetime import date
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("--from must not be after --to.")
         model = None
         if options["model"] is not None:
-            model = RiskModel.objects.filter(version=options["model"]).first()
+            model = RiskModel.objects.filter(version=cast(int, options["model"])).first()
             if model is None:
                 raise CommandError(f"No risk model version {options['model']}.")
         result = run_backtest(

@@ -285,5 +285,5 @@ def _with_history(rng: random.Random, demo: DemoAccount, *, today: date) -> Hist
     else:
         values["status"], values["churned_on"], values["churn_reason"] = "active", None, ""
     demo.usage = list(history.usage)
-    demo.signals = [s for s in demo.signals if s[0] != "licensed_seats"] + history.signals
+    demo.signals = [*(s for s in demo.signals if s[0] != "licensed_seats"), *history.signals]
     return history
