@@ -111,7 +111,8 @@ def _encoding(sample: bytes) -> str:
         sample.decode("utf-8")
     except UnicodeDecodeError as error:
         # A sample cut inside a multi-byte character is still UTF-8.
-        if error.start < len(sample) - 3:
+        cut = len(sample) == SAMPLE_BYTES and error.start >= len(sample) - 3
+        if not cut:
             return "latin-1" if _CP1252_HOLES & set(sample) else "cp1252"
     return "utf-8"
 
