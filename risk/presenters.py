@@ -16,7 +16,7 @@ from risk.queries import (
     open_expected_churn,
     score_history,
 )
-from risk.reasons import explain
+from risk.reasons import explain_sentence
 
 FACTOR_LABELS = {
     "industry": _("Industry"),
@@ -69,7 +69,7 @@ def factor_bars(
                 c.factor,
                 custom_labels.get(c.factor) or factor_label(c.factor),
                 c.points,
-                explain(c),
+                explain_sentence(c),
                 c.has_data,
                 # Width in steps of 5 %: the CSS has one class per step (no inline style).
                 5 * round(20 * abs(c.points) / largest),
@@ -106,7 +106,7 @@ def what_if_changes(
             now.get(c.factor, 0),
             c.points,
             c.points - now.get(c.factor, 0),
-            explain(c),
+            explain_sentence(c),
         )
         for c in hypothetical.contributions
         if c.points != now.get(c.factor, 0)

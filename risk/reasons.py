@@ -25,17 +25,16 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.functional import Promise
-from django.utils.translation import npgettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, npgettext_lazy, pgettext_lazy
 
 from accounts.countries import country_name
 from accounts.models import Band, FundingStage, Industry, Phase
-from accounts.presenters import format_money as _account_money
+from churnguard import formats as display
 from risk.engine.assessment import PARTS_CODE
 
 logger = logging.getLogger(__name__)
 
 # How a date inside a reason reads: "1 Sep 2026", "1 septembre 2026".
-DATE_FORMAT = pgettext_lazy("risk reason date format", "j M Y")
 
 # Code of a reason stored before reasons had codes, and that could not be recognised: its
 # English text is kept as it was written and shown as such.
@@ -44,7 +43,7 @@ LEGACY_CODE = "legacy"
 
 def format_date(value: date | str) -> str:
     day = value if isinstance(value, date) else date.fromisoformat(value)
-    return formats.date_format(day, str(DATE_FORMAT))
+    return display.format_date(day, display.locale_for(get_language()))
 
 
 def format_number(value: Any) -> str:
@@ -64,7 +63,7 @@ def format_number(value: Any) -> str:
 
 
 def format_money(amount: Any, currency: str) -> str:
-    return _account_money(amount, currency)
+    return display.format_money(amount, currency, display.locale_for(get_language()), whole=True)
 
 
 def translated_default(value: str, defaults: Mapping[str, Promise]) -> str:
@@ -462,6 +461,12 @@ def explain(contribution: Any) -> str:
         raw_points=contribution.raw_points,
         weight=contribution.weight,
     )
+
+
+def explain_sentence(contribution: Any) -> str:
+    """The reason's sentence alone, for pages that print the factor's points beside it (each
+    figure once)."""
+    return reason_text(contribution.code, contribution.params)
 
 
 # Why the expected-churn rule raised an account (risk.churn_rule).

@@ -25,8 +25,7 @@ def test_recommend_levers_json_lists_ranked_levers_with_decimal_strings(at_risk,
         "currency": "EUR",
         "rank": holiday["rank"],
         "reason": (
-            "Protects 2,000 EUR/month at 82 % risk for a cash cost of 6,000 EUR;"
-            " keeps the subscription"
+            "Protects €2,000/month at 82 % risk for a cash cost of €6,000; keeps the subscription"
         ),
     }
     assert "Early access to new features" not in {row["lever"] for row in rows}  # Defense phase

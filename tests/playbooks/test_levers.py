@@ -66,7 +66,7 @@ def account(**facts: Any) -> AccountContext:
             {"months": D("6"), "upgrade_mrr": D("200")},
             {},
             Impact(cash=D("-1200"), mrr=D("0"), months=6),
-            id="6 months of a plan worth 200 EUR/month more cost €1,200 of cash and no MRR",
+            id="6 months of a plan worth €200/month more cost €1,200 of cash and no MRR",
         ),
         pytest.param(
             "early_access",
@@ -129,7 +129,7 @@ def account(**facts: Any) -> AccountContext:
             {"percent": D("30"), "months": D("3")},
             {},
             Impact(cash=D("-1800"), mrr=D("-600"), months=3),
-            id="30 % off €2,000 for 3 months lowers MRR by 600 EUR/month and costs 1,800 EUR",
+            id="30 % off €2,000 for 3 months lowers MRR by €600/month and costs 1,800 EUR",
         ),
         pytest.param(
             "temporary_downsell",
@@ -152,7 +152,7 @@ def account(**facts: Any) -> AccountContext:
             Impact(
                 cash=D("-2400"), mrr=D("-200"), months=12, is_permanent=True, committed_months=12
             ),
-            id="10 % off €2,000 for 12 more months: 200 EUR/month for good, 2,400 EUR over a year",
+            id="10 % off €2,000 for 12 more months: €200/month for good, 2,400 EUR over a year",
         ),
     ],
 )
@@ -468,7 +468,7 @@ def test_strategy_changes_the_top_lever_for_the_same_account() -> None:
     # €2,000 MRR at 70 % risk: €16,800 expected to walk away over 12 months.
     # Cash first: the €300 free feature keeps cash flowing and costs least -> 16,800 - 300.
     # Secure MRR: 10 % off for 12 more months costs 0.5 x 2,400 cash + 12 x 200 MRR, and takes
-    # 12 months of 1,800 EUR out of a 70 % risk -> 16,800 - 1,200 - 2,400 + 15,120 = 28,320.
+    # 12 months of €1,800 out of a 70 % risk -> 16,800 - 1,200 - 2,400 + 15,120 = 28,320.
     cash_first = rank_levers(DEFAULT_CATALOGUE, account(), strategy="cash_first")
     secure_mrr = rank_levers(DEFAULT_CATALOGUE, account(), strategy="secure_mrr")
     assert (cash_first[0].spec.kind, cash_first[0].score) == ("free_feature", D("16500.00"))
@@ -566,32 +566,30 @@ def test_unknown_strategy_is_refused() -> None:
             "payment_holiday",
             {},
             "secure_mrr",
-            "Protects 2,000 EUR/month at 70 % risk for a cash cost of 6,000 EUR;"
-            " keeps the subscription",
+            "Protects €2,000/month at 70 % risk for a cash cost of €6,000; keeps the subscription",
             id="payment holiday",
         ),
         pytest.param(
             "payment_deferral",
             {},
             "cash_first",
-            "Protects 2,000 EUR/month at 70 % risk by deferring 6,000 EUR of cash;"
-            " stops incoming cash",
+            "Protects €2,000/month at 70 % risk by deferring €6,000 of cash; stops incoming cash",
             id="deferred cash under cash first",
         ),
         pytest.param(
             "temporary_downsell",
             {},
             "cash_first",
-            "Protects 2,000 EUR/month at 70 % risk for a cash cost of 1,800 EUR, "
-            "lowering MRR by 600 EUR/month for 3 months; keeps cash flowing",
+            "Protects €2,000/month at 70 % risk for a cash cost of €1,800, "
+            "lowering MRR by €600/month for 3 months; keeps cash flowing",
             id="temporary MRR loss",
         ),
         pytest.param(
             "price_cut_for_commitment",
             {},
             "secure_mrr",
-            "Protects 2,000 EUR/month at 70 % risk for a cash cost of 2,400 EUR, "
-            "lowering MRR by 200 EUR/month for good; wins 12 more months of commitment; "
+            "Protects €2,000/month at 70 % risk for a cash cost of €2,400, "
+            "lowering MRR by €200/month for good; wins 12 more months of commitment; "
             "keeps the subscription",
             id="permanent cut for a commitment",
         ),
@@ -599,7 +597,7 @@ def test_unknown_strategy_is_refused() -> None:
             "early_access",
             {"phase": "growth", "score": None, "currency": "CHF", "mrr": D("1250.50")},
             "secure_mrr",
-            "Protects 1,250 CHF/month at unscored risk (taken as 50 %) at no cash cost; "
+            "Protects CHF\xa01,251/month at unscored risk (taken as 50 %) at no cash cost; "
             "keeps the subscription",
             id="unscored account in another currency",
         ),
@@ -734,6 +732,6 @@ def test_a_recommendation_reason_is_codes_and_figures_worded_in_french() -> None
     with translation.override("fr"):
         text = lever_reason_text(recommendation.reason).replace("\xa0", " ").replace("\u202f", " ")
     assert text == (
-        "Protège 2 000 EUR par mois à 70 % de risque pour un coût de trésorerie de 1 800 EUR,"
-        " en baissant le MRR de 600 EUR par mois pendant 3 mois ; maintient les encaissements"
+        "Protège 2 000 € par mois à 70 % de risque pour un coût de trésorerie de 1 800 €,"
+        " en baissant le MRR de 600 € par mois pendant 3 mois ; maintient les encaissements"
     )

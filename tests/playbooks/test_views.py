@@ -45,7 +45,7 @@ def test_account_page_shows_recommendations_the_form_and_the_plays(csm_client, a
     assert 'id="playbook-panel"' in content
     assert "Company strategy: Secure MRR" in content
     assert "Payment holiday" in content
-    assert "Protects 2,000 EUR/month at 82 % risk" in content  # the core's reason
+    assert "Protects €2,000/month at 82 % risk" in content  # the core's reason
     assert 'id="proposal-form"' in content
     assert "Plays for the Defense phase" in content
     assert "Write a proactive recovery plan" in content

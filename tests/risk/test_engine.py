@@ -386,7 +386,7 @@ def test_renewal_proximity_reads_the_term_in_force(renewal, term, clause, points
         break_clause_on=ahead(clause) if clause is not None else None,
     )
     c = f.renewal_proximity(facts, MODEL, AS_OF)
-    assert (c.points, c.reason) == (points, reason)
+    assert (c.points, reason_of(c)) == (points, reason)
 
 
 def test_no_renewal_date_has_no_data():
@@ -515,10 +515,12 @@ def test_buying_seats_is_not_falling_adoption():
     facts = AccountFacts(usage=(seats(95, 40, 50), seats(5, 42, 150)))
     c = f.usage_trend(facts, MODEL, AS_OF)
     # No point for the trend; only the low share of seats in use still counts.
-    assert c.reason.startswith("Active users rose from 27 % to 28 % of seats in 90 days (+0); low")
+    assert reason_of(c).startswith(
+        "Active users rose from 27 % to 28 % of seats in 90 days (+0); low"
+    )
     # Fewer active users on more seats still reads as a fall.
     fewer = AccountFacts(usage=(seats(95, 40, 50), seats(5, 20, 150)))
-    assert f.usage_trend(fewer, MODEL, AS_OF).reason.startswith("Active users fell")
+    assert reason_of(f.usage_trend(fewer, MODEL, AS_OF)).startswith("Active users fell")
 
 
 def test_usage_ignores_readings_after_as_of_and_without_seats():

@@ -87,7 +87,7 @@ def test_the_rule_reason_is_worded_in_the_reader_language(risky_account):
             proposal.rule_reason_text == "critical risk band, renewing on 1 Dec 2026 (this quarter)"
         )
     with translation.override("fr"):
-        assert "1 décembre 2026" in proposal.rule_reason_text
+        assert "1 déc. 2026" in proposal.rule_reason_text
         assert "critical" not in proposal.rule_reason_text
 
 

@@ -41,7 +41,7 @@ def test_a_stored_factor_reason_is_a_code_with_parameters_worded_in_english_and_
         assert plain(history["industry"].reason) == "Voyage : fortement exposé à la crise, +18"
         assert (
             plain(history["renewal_proximity"].reason)
-            == "Renouvellement le 1 octobre 2026, dans 19 jours, +12"
+            == "Renouvellement le 1 oct. 2026, dans 19 jours, +12"
         )
 
 
@@ -60,7 +60,7 @@ def test_composite_and_weighted_reasons_show_each_part_and_the_arithmetic():
     with translation.override("fr"):
         text = contribution_text("cash.dated", params, points=48, raw_points=32, weight=1.5)
     assert plain(text) == (
-        "Trésorerie (au 1 septembre 2026) : autonomie de 2,5 mois, tient un trimestre au plus"
+        "Trésorerie (au 1 sept. 2026) : autonomie de 2,5 mois, tient un trimestre au plus"
         " (+22) ; start-up en amorçage (+10), +32 × 1,5 = +48"
     )
 

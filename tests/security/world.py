@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from risk.services.models import create_draft
 
 from accounts.models import Account, Stakeholder
 from alerts.models import Alert
@@ -15,6 +14,7 @@ from playbooks.models import Lever, Play, Proposal
 from playbooks.services import propose_lever
 from risk.models import BandOverride, ExpectedChurn, RiskModel
 from risk.queries import published_model
+from risk.risk_models.services import create_draft
 from teams.models import Role, Team, User
 from tests.factories import AccountFactory, StakeholderFactory, TeamFactory, UserFactory
 
