@@ -65,7 +65,7 @@ def test_manager_confirms_and_dismisses_in_place_and_a_blank_reason_is_refused(
     page.evaluate("window.__marker = 1")
     nordwind = page.locator(f"#proposal-{proposals['Nordwind Voyages'].pk}")
     sable = page.locator(f"#proposal-{proposals['Sable Events'].pk}")
-    expect(nordwind).to_contain_text("Defense phase with a critical score")
+    expect(nordwind).to_contain_text("Defense phase with a critical risk band")
 
     # Spaces pass the browser's "required" check; the server refuses them, in the row itself.
     nordwind.get_by_label("Reason").fill("   ")
