@@ -30,6 +30,7 @@ def test_a_token_is_created_shown_once_used_and_revoked(urls_loaded, live_server
     account = AccountFactory(team=csm.team, owner=csm, name="Nordwind Voyages")
     log_in(page, csm.username)
     page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".menu-button").click()  # on a phone the header's links fold into the menu
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("Name").fill("CRM sync")
     page.get_by_role("button", name="Create token").click()

@@ -84,7 +84,7 @@ def test_the_latest_snapshot_at_or_before_the_date_supplies_the_facts():
     record_snapshot(account=account, as_of=date(2025, 1, 1), facts={"renewal_date": "2025-04-10"})
     record_snapshot(account=account, as_of=date(2025, 6, 1), facts={"renewal_date": "2026-06-01"})
     score_as_of(as_of=PAST, account_ids=[account.pk])
-    reasons = [c["reason"] for c in Score.objects.get(account=account).contributions]
+    reasons = [c.reason for c in Score.objects.get(account=account).contributions]
     assert any("in 10 days" in reason for reason in reasons)
 
 
@@ -104,8 +104,8 @@ def test_readings_dated_after_the_date_are_not_known_yet(admin_user):
     )
     score_as_of(as_of=PAST, model=draft)
     contributions = Score.objects.get(account=account).contributions
-    tickets = next(c for c in contributions if c["factor"] == "signal:open_tickets")
-    assert tickets["points"] == 30
+    tickets = next(c for c in contributions if c.factor == "signal:open_tickets")
+    assert tickets.points == 30
 
 
 def test_recording_the_same_snapshot_twice_changes_nothing():
