@@ -272,6 +272,8 @@ def extend_commitment(
     locked = _lock(account)
     if locked.status == Status.CHURNED:
         raise LedgerError("A churned account has no commitment to extend.")
+    if locked.renewal_date is None:
+        raise LedgerError("An account without a renewal date has no commitment to extend.")
     renewal = add_months(locked.renewal_date, months)
     _save(account, locked, {"renewal_date": renewal}, user)
     portfolio_changed()

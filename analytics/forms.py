@@ -1,4 +1,5 @@
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,15 +39,30 @@ class AnalyticsFilterForm(forms.Form):
         self, *args: object, teams: list[Team], owners: list[User], **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["team"].choices = [("", _("All teams")), *[(t.pk, t.name) for t in teams]]
-        self.fields["owner"].choices = [
+        cast(forms.ChoiceField, self.fields["team"]).choices = [
+            ("", _("All teams")),
+            *[(t.pk, t.name) for t in teams],
+        ]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
             ("", _("All CSMs")),
             *[(u.pk, u.get_full_name() or u.username) for u in owners],
         ]
-        self.fields["segment"].choices = [("", _("All segments")), *Segment.choices]
-        self.fields["industry"].choices = [("", _("All industries")), *Industry.choices]
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
-        self.fields["phase"].choices = [("", _("All phases")), *Phase.choices]
+        cast(forms.ChoiceField, self.fields["segment"]).choices = [
+            ("", _("All segments")),
+            *Segment.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["industry"]).choices = [
+            ("", _("All industries")),
+            *Industry.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            ("", _("All countries")),
+            *country_choices(),
+        ]
+        cast(forms.ChoiceField, self.fields["phase"]).choices = [
+            ("", _("All phases")),
+            *Phase.choices,
+        ]
 
     def clean_month(self) -> date | None:
         month = self.cleaned_data.get("month")

@@ -225,7 +225,8 @@ def _labels(by: str, keys: list[object]) -> dict[object, str]:
     if by == "phase":
         return {k: str(Phase(k).label) for k in keys if k in Phase.values}
     if by == "team":
-        return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
+        team_ids = [k for k in keys if isinstance(k, int)]
+        return dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
     users = User.objects.filter(pk__in=[k for k in keys if k])
     return {u.pk: u.get_full_name() or u.username for u in users}
 
@@ -273,7 +274,7 @@ def quarters(today: date) -> list[tuple[date, date]]:
 def forecast(*, user: User | None, filters: Filters, today: date) -> list[QuarterForecast]:
     """This quarter's and next quarter's renewals: one query."""
     periods = quarters(today)
-    aggregates = {}
+    aggregates: dict[str, Coalesce | Count] = {}
     for i, (start, end) in enumerate(periods):
         in_quarter = Q(renewal_date__gte=start, renewal_date__lte=end)
         for bucket in FORECAST_BUCKETS:

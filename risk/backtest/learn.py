@@ -247,14 +247,14 @@ def build_columns(
         new = []
         for cut in cuts:
             limit = float(cut)
-            column = [
+            hits = [
                 0.0
                 if v is None
                 else float((_number(v) >= limit) if upward else (_number(v) <= limit))
                 for v in raw
             ]
-            if 0 < sum(column) < len(column):
-                new.append(Column(spec, cut, column))
+            if 0 < sum(hits) < len(hits):
+                new.append(Column(spec, cut, hits))
         if is_renewal:
             # The engine scales a short term's renewal points: so do its columns.
             shares = [_renewal_share(c.facts) for c in cases]

@@ -4,11 +4,12 @@ form and table on the same query."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from django.urls import reverse
 
+from accounts.models import Account
 from risk.services.scores import rescore_account
 from tests.browser.conftest import log_in
 from tests.factories import AccountFactory
@@ -78,7 +79,10 @@ def test_back_after_two_filters_shows_the_first_filter_in_form_and_table(
         ("Atlas Freight", "maturation", "logistics"),
     ]:
         rescore_account(
-            account=AccountFactory(team=team, owner=csm, name=name, phase=phase, industry=industry)
+            account=cast(
+                Account,
+                AccountFactory(team=team, owner=csm, name=name, phase=phase, industry=industry),
+            )
         )
     page = logged_in_page
     page.goto("/accounts/")

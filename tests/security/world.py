@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -37,18 +37,19 @@ class World:
 
 
 def build_world() -> World:
-    team, other_team = TeamFactory(name="Team North"), TeamFactory(name="Team South")
-    csm = UserFactory(username="owner", role=Role.CSM, team=team)
-    outsider = UserFactory(username="outsider", role=Role.CSM, team=other_team)
-    manager = UserFactory(username="manager", role=Role.MANAGER, team=None)
+    team = cast(Team, TeamFactory(name="Team North"))
+    other_team = cast(Team, TeamFactory(name="Team South"))
+    csm = cast(User, UserFactory(username="owner", role=Role.CSM, team=team))
+    outsider = cast(User, UserFactory(username="outsider", role=Role.CSM, team=other_team))
+    manager = cast(User, UserFactory(username="manager", role=Role.MANAGER, team=None))
     manager.managed_teams.add(team)
-    other_manager = UserFactory(username="other-manager", role=Role.MANAGER, team=None)
+    other_manager = cast(User, UserFactory(username="other-manager", role=Role.MANAGER, team=None))
     other_manager.managed_teams.add(other_team)
-    admin = UserFactory(username="admin", role=Role.ADMIN, team=None, is_staff=True)
-    account = AccountFactory(
+    admin = cast(User, UserFactory(username="admin", role=Role.ADMIN, team=None, is_staff=True))
+    account = cast(Account, AccountFactory(
         team=team, owner=csm, name=ACCOUNT_NAME, industry="travel", phase="defense",
         risk_score=82, risk_band="critical", mrr=Decimal("2000.00"),
-    )  # fmt: skip
+    ))  # fmt: skip
     AccountFactory(team=other_team, name="Southern Lights")
     seed_defaults(Lever, Play)
     lever = Lever.objects.get(kind="payment_holiday")
@@ -67,6 +68,8 @@ def build_world() -> World:
         account=account, band="high", reason="Knows the sponsor well",
         expires_on=timezone.localdate() + timedelta(days=30), created_by=csm,
     )  # fmt: skip
+    play = Play.objects.filter(phase="defense", is_active=True).first() or Play.objects.first()
+    assert play is not None  # seed_defaults() above created the plays
     world = World(
         team=team,
         users={
@@ -78,13 +81,13 @@ def build_world() -> World:
             "admin": admin,
         },
         account=account,
-        stakeholder=StakeholderFactory(account=account),
+        stakeholder=cast(Stakeholder, StakeholderFactory(account=account)),
         proposal=proposal,
         draft=create_draft(source=published_model(), user=admin),
         expected_churn=expected,
         alert=alert,
         override=override,
-        play=Play.objects.filter(phase="defense", is_active=True).first() or Play.objects.first(),
+        play=play,
     )
     # `pk` is read by the path segment before it: /accounts/<pk>/, /proposals/<pk>/...
     world.by_segment = {
