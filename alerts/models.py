@@ -72,6 +72,8 @@ class DigestSent(models.Model):
     accounts = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
         constraints = [models.UniqueConstraint("run", "user", name="digest_once_per_run_user")]
 
     def __str__(self) -> str:

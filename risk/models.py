@@ -294,6 +294,8 @@ class RescoreChunk(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("rescore chunk")
+        verbose_name_plural = _("rescore chunks")
         ordering = ["run", "index"]
         constraints = [models.UniqueConstraint("run", "index", name="chunk_unique_index")]
         indexes = [models.Index("run", "status", name="chunk_run_status_idx")]

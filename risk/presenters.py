@@ -16,7 +16,7 @@ from risk.queries import (
     open_expected_churn,
     score_history,
 )
-from risk.reasons import explain_sentence
+from risk.reasons import DEFAULT_SIGNAL_LABELS, explain_sentence, translated_default
 
 FACTOR_LABELS = {
     "industry": _("Industry"),
@@ -172,7 +172,11 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
         "band_label": Band(explanation.assessment.band).label,
         "bars": factor_bars(
             explanation.assessment,
-            {f.factor: f.label for f in config.custom_factors},
+            # A shipped label ("Open support tickets") in the reader's language; a typed one as is.
+            {
+                f.factor: translated_default(f.label, DEFAULT_SIGNAL_LABELS)
+                for f in config.custom_factors
+            },
             explanation.changes,
         ),
         "trend": trend_chart(

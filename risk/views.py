@@ -15,6 +15,7 @@ from risk.fact_loader import facts_for_account
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.presenters import what_if_changes
 from risk.queries import get_band_override_for_user, model_config, published_model
+from risk.reasons import DEFAULT_SIGNAL_LABELS, translated_default
 from risk.services.overrides import lift_override, override_band
 
 
@@ -34,7 +35,10 @@ def what_if(request: AuthedRequest, pk: int) -> HttpResponse:
         hypothetical = explain_account(
             account, as_of=today, risk_model=risk_model, facts=replace(facts, **changes)
         )
-        labels = {f.factor: f.label for f in config.custom_factors}
+        labels = {
+            f.factor: translated_default(f.label, DEFAULT_SIGNAL_LABELS)
+            for f in config.custom_factors
+        }
         context |= {
             "tried": bool(changes),
             "current": current.assessment,
