@@ -1,9 +1,19 @@
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from webhooks.addresses import refusal
 from webhooks.models import Endpoint, Event
+
+REFUSALS = {
+    "unresolvable": _("This host name does not resolve: check the address."),
+    "private": _(
+        "This address is on a private, loopback or link-local network; webhooks go to public "
+        "addresses only."
+    ),
+}
 
 
 class EndpointForm(forms.ModelForm):
@@ -23,4 +33,13 @@ class EndpointForm(forms.ModelForm):
             raise forms.ValidationError(_("Use an http:// or https:// address."))
         if parts.username or parts.password:
             raise forms.ValidationError(_("Put no user name or password in the address."))
+        try:
+            port = parts.port
+        except ValueError:
+            raise forms.ValidationError(_("The port in this address is not a number.")) from None
+        refused = refusal(
+            parts.hostname, port, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+        )
+        if refused:
+            raise forms.ValidationError(REFUSALS[refused])
         return url

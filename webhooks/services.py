@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -31,6 +32,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from teams.models import Role, User
+from webhooks.addresses import refusal
 from webhooks.models import Delivery, DeliveryStatus, Endpoint
 
 logger = logging.getLogger(__name__)
@@ -148,6 +150,13 @@ def signed_request(delivery: Delivery, *, at: datetime) -> tuple[bytes, dict[str
 
 
 def _send(delivery: Delivery, now: datetime) -> tuple[int | None, str]:
+    # Checked again at each attempt: the host may resolve elsewhere than at registration.
+    url = urlsplit(delivery.endpoint.url)
+    refused = refusal(
+        url.hostname or "", url.port, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    )
+    if refused:
+        return None, f"not sent: the address is {refused}"
     body, headers = signed_request(delivery, at=now)
     try:
         response = httpx.post(
