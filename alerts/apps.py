@@ -8,6 +8,10 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from alerts.receivers import alert_after_run
+        from alerts.task_titles import alert_titles
         from risk.signals import run_finished
+        from tasks.models import SourceKind
+        from tasks.titles import register_title_source
 
         run_finished.connect(alert_after_run, dispatch_uid="alerts.after_run")
+        register_title_source(SourceKind.ALERT, alert_titles)

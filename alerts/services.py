@@ -22,6 +22,10 @@ from accounts.models import Account, Status
 from alerts.models import Alert, AlertStatus, Cause, DigestSent
 from churnguard.mail import single_line
 from risk.models import ExpectedChurn, ExpectedChurnStatus, RescoreRun, Score
+from tasks.models import Priority, SourceKind, Task
+from tasks.queries import tasks_due_by_owner
+from tasks.services import TaskError, create_task
+from tasks.titles import with_titles
 from teams.models import User, email_language
 
 logger = logging.getLogger(__name__)
@@ -99,6 +103,29 @@ def record_feedback(*, alert: Alert, user: User, useful: bool) -> None:
     alert.save(update_fields=["was_useful", "feedback_by", "feedback_at"])
 
 
+@transaction.atomic
+def make_alert_task(*, alert: Alert, user: User, today: date) -> Task:
+    """A high-priority task, due today, to act on the alert: for the account's owner, or for
+    `user` when the owner cannot take it. Idempotent: the alert's open task if it has one."""
+    account = alert.account
+    for owner in (account.owner, user):
+        if owner is None:
+            continue
+        try:
+            return create_task(
+                account=account,
+                owner=owner,
+                due_on=today,
+                created_by=user,
+                priority=Priority.HIGH,
+                source_kind=SourceKind.ALERT,
+                source_id=str(alert.pk),
+            )
+        except TaskError:
+            continue
+    raise AlertError(gettext("Nobody can take this task."))
+
+
 def send_digests(*, run: RescoreRun) -> int:
     """E-mail each CSM the accounts whose band moved in this run and the new expected-churn
     proposals on their accounts. Nothing moved, no e-mail. At most one e-mail per CSM per run."""
@@ -117,10 +144,14 @@ def send_digests(*, run: RescoreRun) -> int:
     for proposal in ExpectedChurn.objects.filter(run=run).select_related("account"):
         if proposal.account.owner_id:
             proposals[proposal.account.owner_id].append(proposal)
+    # Tasks due or overdue go out too, even on a night when no band moved.
+    tasks = tasks_due_by_owner(today=run.as_of)
     sent = 0
-    for user in User.objects.filter(pk__in=set(moves) | set(proposals), is_active=True):
+    recipients = set(moves) | set(proposals) | set(tasks)
+    for user in User.objects.filter(pk__in=recipients, is_active=True):
         try:
-            if _send_digest(run, user, moves.get(user.pk, []), proposals.get(user.pk, [])):
+            due = tasks.get(user.pk, [])
+            if _send_digest(run, user, moves.get(user.pk, []), proposals.get(user.pk, []), due):
                 sent += 1
         except Exception:  # one failing e-mail must not cost the other CSMs their digest
             logger.exception("Digest of run %s for user %s not sent", run.pk, user.pk)
@@ -128,9 +159,13 @@ def send_digests(*, run: RescoreRun) -> int:
 
 
 def _send_digest(
-    run: RescoreRun, user: User, moves: list[Score], proposals: list[ExpectedChurn]
+    run: RescoreRun,
+    user: User,
+    moves: list[Score],
+    proposals: list[ExpectedChurn],
+    tasks: list[Task],
 ) -> bool:
-    if not user.email or not (moves or proposals):
+    if not user.email or not (moves or proposals or tasks):
         return False
     try:
         with transaction.atomic():
@@ -139,11 +174,14 @@ def _send_digest(
                 run=run, user=user, sent_at=timezone.now(), accounts=len(moves) + len(proposals)
             )
             with translation.override(email_language(user)):
+                with_titles(tasks)
                 context = {
                     "user": user,
                     "run": run,
                     "moves": moves,
                     "proposals": proposals,
+                    "overdue_tasks": [task for task in tasks if task.due_on < run.as_of],
+                    "today_tasks": [task for task in tasks if task.due_on == run.as_of],
                     "count": len({s.account_id for s in moves} | {p.account_id for p in proposals}),
                     "url": settings.SITE_URL + reverse("accounts:list"),
                 }

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "teams",
     "accounts",
     "risk",
+    "tasks",
     "playbooks",
     "alerts",
     # Above every app: pages that compose them (the triage list, the account page, the demo).

@@ -9,6 +9,8 @@ from churnguard.views import healthz, readyz
 urlpatterns = [
     path("", analytics_views.home, name="home"),
     path("accounts/", include("workspace.urls")),
+    path("my-day/", include("workspace.day_urls")),
+    path("tasks/", include("tasks.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("risk/", include("risk.urls")),
     path("runs/", include("risk.run_urls")),

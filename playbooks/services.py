@@ -48,11 +48,19 @@ from playbooks.models import (
 from playbooks.queries import PolicyInForce, account_context, policy_in_force, strategy_in_force
 from playbooks.rules import why_not_decide, why_not_manage, why_not_run
 from playbooks.signals import proposal_decided
+from tasks.models import SourceKind
+from tasks.queries import open_source_ids
+from tasks.services import TaskError, complete_source_task, create_task
 from teams.models import User, email_language
 
 logger = logging.getLogger(__name__)
 
 REMINDER_DAYS_BEFORE = 14
+# Started plays become tasks due one after the other, this many days apart (the first one too):
+# a CSM works through a phase's steps over a few weeks, not all on one day.
+PLAY_TASK_SPACING_DAYS = 3
+# An approved give-back (a success story, a webinar...) is due this long after the decision.
+GIVE_BACK_DUE_DAYS = 14
 DECIDED = ("approved", "applied", "ended")
 
 
@@ -176,6 +184,7 @@ def submit_proposal(*, proposal: Proposal, user: User, today: date) -> Proposal:
             comment=_("Within the auto-approval thresholds."),
             changes={"decided_at": timezone.now()},
         )
+        _give_back_task(proposal, decided_by=None, today=today)
     return proposal
 
 
@@ -189,10 +198,38 @@ def approve_proposal(*, proposal: Proposal, approver: User, comment: str = "") -
         rule=why_not_decide,
         changes={"decided_by": approver, "decided_at": timezone.now()},
     )
+    _give_back_task(proposal, decided_by=approver, today=timezone.localdate())
     # robust: the decision is committed; a mail server that is down must not turn it into a 500.
     transaction.on_commit(partial(send_decision_email, proposal_id=proposal.pk), robust=True)
     _announce_decision(proposal, "approved")
     return proposal
+
+
+def _give_back_task(proposal: Proposal, *, decided_by: User | None, today: date) -> None:
+    """An approved lever with a give-back: the account owner gets the task to collect it.
+
+    Idempotent (one open task per proposal). An owner who cannot take it (gone, moved team)
+    leaves it to the proposer; if neither can, the approval still stands, without a task.
+    """
+    if not proposal.give_back:
+        return
+    account = proposal.account
+    for owner in (account.owner, proposal.proposed_by):
+        if owner is None:
+            continue
+        try:
+            create_task(
+                account=account,
+                owner=owner,
+                due_on=today + timedelta(days=GIVE_BACK_DUE_DAYS),
+                created_by=decided_by,
+                source_kind=SourceKind.GIVE_BACK,
+                source_id=str(proposal.pk),
+            )
+        except TaskError:
+            continue
+        return
+    logger.warning("Proposal %s: nobody can take its give-back task", proposal.pk)
 
 
 @transaction.atomic
@@ -406,7 +443,38 @@ def set_play_done(*, account: Account, play: Play, user: User, done: bool) -> Pl
     check, _created = PlayCheck.objects.get_or_create(
         account=account, play=play, defaults={"done_by": user, "done_at": timezone.now()}
     )
+    # The play's task, if it was started, is done with it.
+    complete_source_task(
+        account=account, source_kind=SourceKind.PLAY, source_id=str(play.pk), user=user
+    )
     return check
+
+
+@transaction.atomic
+def start_plays(*, account: Account, user: User, today: date) -> int:
+    """One task per active play of the account's phase not done yet, for the account's owner
+    (or `user` when the account has none), due `PLAY_TASK_SPACING_DAYS` apart in play order.
+
+    Idempotent: a play that already has an open task keeps it. Returns the tasks created.
+    """
+    done = PlayCheck.objects.filter(account=account).values("play_id")
+    plays = Play.objects.filter(phase=account.phase, is_active=True).exclude(pk__in=done)
+    owner = account.owner if account.owner is not None and account.owner.is_active else user
+    started = open_source_ids(account=account, source_kind=SourceKind.PLAY)
+    created = 0
+    for position, play in enumerate(plays, start=1):
+        if str(play.pk) in started:
+            continue
+        create_task(
+            account=account,
+            owner=owner,
+            due_on=today + timedelta(days=PLAY_TASK_SPACING_DAYS * position),
+            created_by=user,
+            source_kind=SourceKind.PLAY,
+            source_id=str(play.pk),
+        )
+        created += 1
+    return created
 
 
 def _absolute(path: str) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("levers/", views.lever_list, name="levers"),
     path("accounts/<int:pk>/propose/", views.proposal_create, name="propose"),
     path("accounts/<int:pk>/plays/<int:play_pk>/", views.play_check, name="play-check"),
+    path("accounts/<int:pk>/plays/start/", views.plays_start, name="plays-start"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("proposals/<int:pk>/submit/", views.proposal_submit, name="proposal-submit"),
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal-decide"),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, Phase
@@ -43,6 +44,7 @@ from playbooks.services import (
     record_outcome,
     reject_proposal,
     set_play_done,
+    start_plays,
     submit_proposal,
     withdraw_proposal,
 )
@@ -287,3 +289,19 @@ def play_check(request: AuthedRequest, pk: int, play_pk: int) -> HttpResponse:
     }
     context = {"account": account, "playbook": playbook}
     return render(request, "playbooks/account_panel.html#play-checklist", context)
+
+
+@require_POST
+def plays_start(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Playing the phase: each play not done yet becomes a task for the account's owner."""
+    account = get_account_for_user(request.user, pk)
+    created = start_plays(account=account, user=request.user, today=timezone.localdate())
+    if created:
+        messages.success(
+            request,
+            ngettext("%(count)d play is now a task.", "%(count)d plays are now tasks.", created)
+            % {"count": created},
+        )
+    else:
+        messages.info(request, _("Every play of this phase is already done or a task."))
+    return redirect(_account_url(account, "account-tasks"))

@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -13,7 +14,6 @@ from accounts.forms import (
     PhaseForm,
     SignalReadingForm,
     StakeholderForm,
-    TouchpointForm,
     UsageSnapshotForm,
 )
 from accounts.queries import get_account_for_user, get_stakeholder_for_user
@@ -21,7 +21,6 @@ from accounts.services import (
     add_stakeholder,
     archive_account,
     change_phase,
-    log_touchpoint,
     mark_stakeholder_left,
     record_kpi,
     record_signal,
@@ -32,8 +31,15 @@ from churnguard.http import AuthedRequest
 from playbooks.presenters import playbook_panel
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.presenters import risk_panel
+from tasks.forms import TaskForm
+from tasks.models import Task
+from tasks.queries import account_open_tasks, get_task_for_user
+from tasks.titles import with_titles
 from teams.access import is_manager, role_required
+from teams.models import User
 from teams.queries import owners_visible_to
+from workspace.forms import TouchpointWithFollowUpForm
+from workspace.services import log_touchpoint_with_follow_up
 from workspace.triage_page import render_triage
 
 
@@ -52,6 +58,42 @@ def account_list(request: AuthedRequest):
     return response
 
 
+def _account_task(user: User, account, task_id: object) -> Task | None:
+    """The open task `?task=` names, if it is one of this account's; None otherwise."""
+    if not isinstance(task_id, str | int) or not str(task_id).isdigit():
+        return None
+    try:
+        task = get_task_for_user(user, int(task_id))
+    except Http404:
+        return None
+    return task if task.account_id == account.pk and task.is_open else None
+
+
+def _touchpoint_form(working_on: Task | None) -> TouchpointWithFollowUpForm:
+    initial: dict[str, object] = {"happened_at": timezone.localtime()}
+    if working_on is not None:
+        initial["task"] = working_on.pk
+    return TouchpointWithFollowUpForm(initial=initial)
+
+
+def _task_context(request: AuthedRequest, account) -> dict:
+    """The tasks panel: the account's open tasks, the new-task form, the task being worked on."""
+    working_on = _account_task(request.user, account, request.GET.get("task"))
+    owners = owners_visible_to(request.user).filter(team_id=account.team_id)
+    tasks = list(account_open_tasks(account))
+    with_titles([*tasks, *([working_on] if working_on else [])])
+    return {
+        "account_tasks": tasks,
+        "working_on": working_on,
+        "task_form": TaskForm(
+            owners=owners,
+            initial={"owner": account.owner_id or request.user.pk, "due_on": timezone.localdate()},
+        ),
+        "account_url": reverse("accounts:detail", args=[account.pk]),
+        "touchpoint_form": _touchpoint_form(working_on),
+    }
+
+
 def _detail_context(request: AuthedRequest, account, **overrides) -> dict:
     today = timezone.localdate()
     context = {
@@ -62,7 +104,6 @@ def _detail_context(request: AuthedRequest, account, **overrides) -> dict:
         "usage": account.usage.all()[:6],
         "kpis": account.kpis.all(),
         "signals": account.signals.all()[:20],
-        "touchpoint_form": TouchpointForm(initial={"happened_at": timezone.localtime()}),
         "phase_form": PhaseForm(initial={"phase": account.phase}),
         "stakeholder_form": StakeholderForm(),
         "usage_form": UsageSnapshotForm(initial={"on": today}),
@@ -83,6 +124,8 @@ def _detail_context(request: AuthedRequest, account, **overrides) -> dict:
         "override_form": BandOverrideForm(),
         **risk_panel(account, today=today),
         **playbook_panel(account=account, user=request.user, today=today),
+        **_task_context(request, account),
+        "today": today,
     }
     context.update(overrides)
     return context
@@ -131,15 +174,28 @@ def account_edit(request: AuthedRequest, pk: int):
 
 @require_POST
 def touchpoint_create(request: AuthedRequest, pk: int):
+    """Log a touchpoint; maybe a follow-up task; maybe complete the task the CSM came from."""
     account = get_account_for_user(request.user, pk)
-    form = TouchpointForm(request.POST)
+    form = TouchpointWithFollowUpForm(request.POST)
     if form.is_valid():
-        log_touchpoint(account=account, author=request.user, **form.cleaned_data)
-        form = TouchpointForm(initial={"happened_at": timezone.localtime()})
+        data = dict(form.cleaned_data)
+        task_id = data.pop("task")
+        completes = None
+        if task_id is not None:
+            completes = get_task_for_user(request.user, task_id)
+            if completes.account_id != account.pk:
+                raise Http404("No such task on this account")
+        log_touchpoint_with_follow_up(
+            account=account, author=request.user, completes=completes, **data
+        )
         if not request.htmx:
             messages.success(request, _("Touchpoint logged."))
             return redirect("accounts:detail", pk=pk)
-    elif not request.htmx:
+        if completes is not None:
+            with_titles([completes])
+        context = _detail_context(request, account, completed=completes, oob_tasks=True)
+        return render(request, "accounts/account_detail.html#touchpoints", context)
+    if not request.htmx:
         messages.error(request, _("The touchpoint was not logged: please correct the errors."))
         return render(
             request,
@@ -148,7 +204,7 @@ def touchpoint_create(request: AuthedRequest, pk: int):
             status=400,
         )
     context = _detail_context(request, account, touchpoint_form=form)
-    return render(request, "accounts/account_detail.html#touchpoints", context)
+    return render(request, "accounts/account_detail.html#touchpoints", context, status=400)
 
 
 @require_POST

@@ -15,6 +15,7 @@ from playbooks.services import propose_lever
 from risk.models import BandOverride, ExpectedChurn, RiskModel
 from risk.queries import published_model
 from risk.risk_models.services import create_draft
+from tasks.models import Task
 from teams.models import Role, Team, User
 from tests.factories import AccountFactory, StakeholderFactory, TeamFactory, UserFactory
 
@@ -33,6 +34,7 @@ class World:
     alert: Alert
     override: BandOverride
     play: Play
+    task: Task
     by_segment: dict[str, Any] = field(default_factory=dict)
 
 
@@ -88,7 +90,11 @@ def build_world() -> World:
         alert=alert,
         override=override,
         play=play,
-    )
+        task=Task.objects.create(
+            account=account, owner=csm, title="Call the sponsor", due_on=timezone.localdate(),
+            created_by=csm, created_at=now,
+        ),
+    )  # fmt: skip
     # `pk` is read by the path segment before it: /accounts/<pk>/, /proposals/<pk>/...
     world.by_segment = {
         "accounts": account.pk,
@@ -96,6 +102,7 @@ def build_world() -> World:
         "models": world.draft.pk,
         "expected-churn": expected.pk,
         "alerts": alert.pk,
+        "tasks": world.task.pk,
     }
     return world
 
