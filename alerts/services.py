@@ -1,12 +1,16 @@
 """Alerts without noise, and one digest per CSM per run.
 
-Alerts are kept in step with conditions on the accounts, set-based: an alert opens when its
-condition starts to hold (at most one open per account and cause) and closes itself when the
-condition clears. Re-running `refresh_alerts` changes nothing.
+Alerts are kept in step with conditions on the accounts (`alerts.conditions`), set-based: an
+alert opens when its condition starts to hold (at most one open per account and cause), carries
+the severity `alerts.severity` gives it, and closes itself when the condition clears, or at once
+when a manager decides what it waited for (`close_for_decision`). A CSM may snooze or close
+alerts by hand, with a reason; a hand-closed alert stays quiet for a while (`refresh_alerts`).
+Re-running `refresh_alerts` changes nothing.
 """
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -16,12 +20,14 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from accounts.models import Account, Status
-from alerts.models import Alert, AlertStatus, Cause, DigestSent
+from accounts.models import Account
+from alerts.conditions import conditions
+from alerts.models import Alert, AlertStatus, ClosedBecause, DigestSent
+from alerts.severity import severity
 from churnguard.mail import single_line
-from risk.models import ExpectedChurn, ExpectedChurnStatus, RescoreRun, Score
+from risk.models import ExpectedChurn, RescoreRun, Score
 from tasks.models import Priority, SourceKind, Task
 from tasks.queries import tasks_due_by_owner
 from tasks.services import TaskError, create_task
@@ -30,69 +36,161 @@ from teams.models import User, email_language
 
 logger = logging.getLogger(__name__)
 
-RISKY_BANDS = ("high", "critical")
-RENEWAL_ALERT_DAYS = 30
 OPEN = (AlertStatus.OPEN, AlertStatus.SNOOZED)
+# A hand-closed alert stays closed this long while its condition keeps holding, unless its
+# severity rises: the CSM said it was dealt with, and the same signal is not news.
+HAND_CLOSED_QUIET_DAYS = 30
+# Rows per UPDATE ... WHERE id IN (...): well under every database's limit on parameters.
+UPDATE_BATCH = 900
 
 
-def _conditions(today: date) -> dict[str, Q]:
-    active = Q(status=Status.ACTIVE, archived_at__isnull=True)
-    return {
-        Cause.HIGH_RISK: active & Q(risk_band__in=RISKY_BANDS),
-        Cause.RENEWAL_AT_RISK: active
-        & Q(risk_band__in=RISKY_BANDS)
-        & Q(renewal_date__range=(today, today + timedelta(days=RENEWAL_ALERT_DAYS))),
-        Cause.EXPECTED_CHURN: active & Q(expected_churns__status=ExpectedChurnStatus.PROPOSED),
-    }
+def refresh_alerts(*, today: date, run: RescoreRun | None = None) -> dict[str, int]:
+    """Open, close, rate and wake alerts so they match the accounts today. Returns counts.
 
-
-def refresh_alerts(*, today: date) -> dict[str, int]:
-    """Open, close and wake alerts so they match the accounts today. Returns counts."""
-    now = timezone.now()
-    opened = closed = 0
+    Idempotent: re-running it changes nothing. `run` is the rescoring run that triggered it,
+    recorded on the alerts it opens and closes.
+    """
+    counts: Counter[str] = Counter()
     with transaction.atomic():
-        woken = Alert.objects.filter(status=AlertStatus.SNOOZED, snoozed_until__lt=today).update(
-            status=AlertStatus.OPEN
+        counts["woken"] = Alert.objects.filter(
+            status=AlertStatus.SNOOZED, snoozed_until__lt=today
+        ).update(status=AlertStatus.OPEN)
+        for cause, condition in conditions(today).items():
+            _refresh_cause(cause, condition, today=today, run=run, counts=counts)
+    return {key: counts[key] for key in ("opened", "closed", "woken", "rated")}
+
+
+def _refresh_cause(
+    cause: str, condition: Q, *, today: date, run: RescoreRun | None, counts: Counter[str]
+) -> None:
+    now = timezone.now()
+    holding = Account.objects.filter(condition)
+    counts["closed"] += (
+        Alert.objects.filter(cause=cause, status__in=OPEN)
+        .exclude(account__in=holding.values("pk"))
+        .update(
+            status=AlertStatus.CLOSED,
+            closed_at=now,
+            closed_because=ClosedBecause.CLEARED,
+            closed_by_run=run,
         )
-        for cause, condition in _conditions(today).items():
-            holding = Account.objects.filter(condition)
-            closed += (
-                Alert.objects.filter(cause=cause, status__in=OPEN)
-                .exclude(account__in=holding.values("pk"))
-                .update(status=AlertStatus.CLOSED, closed_at=now)
-            )
-            new_ids = holding.exclude(
-                pk__in=Alert.objects.filter(cause=cause, status__in=OPEN).values("account_id")
-            ).values_list("pk", flat=True)
-            opened += len(
-                Alert.objects.bulk_create(
-                    (Alert(account_id=pk, cause=cause, opened_at=now) for pk in new_ids.iterator()),
-                    ignore_conflicts=True,
-                    batch_size=2000,
-                )
-            )
-    return {"opened": opened, "closed": closed, "woken": woken}
+    )
+    levels = {
+        pk: severity(cause=cause, band=band, mrr=mrr, renewal_on=renewal_on, today=today)
+        for pk, band, mrr, renewal_on in holding.values_list(
+            "pk", "risk_band", "mrr", "renewal_date"
+        ).iterator(chunk_size=2000)
+    }
+    open_now = Alert.objects.filter(cause=cause, status__in=OPEN)
+    rerated: dict[int, list[int]] = defaultdict(list)
+    for pk, account_id, level in open_now.values_list("pk", "account_id", "severity"):
+        new_level = levels.pop(account_id, level)
+        if new_level != level:
+            rerated[new_level].append(pk)
+    for level, pks in rerated.items():
+        for start in range(0, len(pks), UPDATE_BATCH):
+            batch = pks[start : start + UPDATE_BATCH]
+            counts["rated"] += Alert.objects.filter(pk__in=batch).update(severity=level)
+    quiet = _hand_closed_levels(cause, today=today)
+    new = (
+        Alert(account_id=pk, cause=cause, severity=level, opened_at=now, opened_by_run=run)
+        for pk, level in levels.items()
+        if level > quiet.get(pk, 0)
+    )
+    counts["opened"] += len(Alert.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000))
+
+
+def _hand_closed_levels(cause: str, *, today: date) -> dict[int, int]:
+    """Accounts whose alert of this cause was closed by hand lately, and its severity then."""
+    since = today - timedelta(days=HAND_CLOSED_QUIET_DAYS)
+    recent = Alert.objects.filter(
+        cause=cause, closed_because=ClosedBecause.BY_HAND, closed_at__date__gt=since
+    ).values_list("account_id", "severity")
+    levels: dict[int, int] = {}
+    for account_id, level in recent:
+        levels[account_id] = max(level, levels.get(account_id, 0))
+    return levels
+
+
+@transaction.atomic
+def close_for_decision(*, account_id: int, cause: str) -> int:
+    """Close the account's alert of this cause now that a manager decided what it waited for.
+
+    Unless the cause still holds (another proposal of the account still waits): then the alert
+    stays, and closes with the last decision. Returns how many alerts were closed (0 or 1).
+    """
+    condition = conditions(timezone.localdate())[cause]
+    if Account.objects.filter(condition, pk=account_id).exists():
+        return 0
+    return Alert.objects.filter(account_id=account_id, cause=cause, status__in=OPEN).update(
+        status=AlertStatus.CLOSED, closed_at=timezone.now(), closed_because=ClosedBecause.DECIDED
+    )
 
 
 class AlertError(ValueError):
     pass
 
 
-@transaction.atomic
-def snooze(*, alert: Alert, user: User, until: date, reason: str, today: date) -> None:
+def _locked_open(alerts: Iterable[Alert]) -> list[Alert]:
+    """The alerts' rows, locked and read again; refused if any was closed meanwhile."""
+    pks = {alert.pk for alert in alerts}
+    if not pks:
+        raise AlertError(gettext("Select at least one alert."))
+    locked = list(Alert.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    gone = len(pks) - sum(1 for alert in locked if alert.status != AlertStatus.CLOSED)
+    if gone:
+        raise AlertError(
+            ngettext(
+                "%(count)d of the selected alerts is already closed: nothing was changed.",
+                "%(count)d of the selected alerts are already closed: nothing was changed.",
+                gone,
+            )
+            % {"count": gone}
+        )
+    return locked
+
+
+def _reason(reason: str, message: str) -> str:
     if not reason.strip():
-        raise AlertError("A reason is required to snooze an alert.")
+        raise AlertError(message)
+    return reason.strip()
+
+
+@transaction.atomic
+def snooze_alerts(
+    *, alerts: Iterable[Alert], user: User, until: date, reason: str, today: date
+) -> int:
+    """Snooze open alerts until a later date, with the reason. All of them or none."""
+    reason = _reason(reason, gettext("A reason is required to snooze an alert."))
     if until <= today:
-        raise AlertError("Snooze until a date after today.")
-    # Locked and read again: a closed alert (maybe closed a moment ago) is never reopened.
-    current = Alert.objects.select_for_update().get(pk=alert.pk)
-    if current.status == AlertStatus.CLOSED:
-        raise AlertError(gettext("This alert is closed: there is nothing left to snooze."))
-    alert.status = AlertStatus.SNOOZED
-    alert.snoozed_until = until
-    alert.snooze_reason = reason.strip()
-    alert.snoozed_by = user
-    alert.save(update_fields=["status", "snoozed_until", "snooze_reason", "snoozed_by"])
+        raise AlertError(gettext("Snooze until a date after today."))
+    locked = _locked_open(alerts)
+    return Alert.objects.filter(pk__in=[alert.pk for alert in locked]).update(
+        status=AlertStatus.SNOOZED, snoozed_until=until, snooze_reason=reason, snoozed_by=user
+    )
+
+
+def snooze(*, alert: Alert, user: User, until: date, reason: str, today: date) -> None:
+    snooze_alerts(alerts=[alert], user=user, until=until, reason=reason, today=today)
+    alert.refresh_from_db(fields=["status", "snoozed_until", "snooze_reason", "snoozed_by"])
+
+
+@transaction.atomic
+def close_alerts(*, alerts: Iterable[Alert], user: User, reason: str) -> int:
+    """Close open or snoozed alerts by hand, with the reason. All of them or none.
+
+    A hand-closed alert is not opened again for the same cause for `HAND_CLOSED_QUIET_DAYS`,
+    unless its severity rises (see `refresh_alerts`).
+    """
+    reason = _reason(reason, gettext("A reason is required to close an alert."))
+    locked = _locked_open(alerts)
+    return Alert.objects.filter(pk__in=[alert.pk for alert in locked]).update(
+        status=AlertStatus.CLOSED,
+        closed_at=timezone.now(),
+        closed_because=ClosedBecause.BY_HAND,
+        closed_by=user,
+        close_reason=reason,
+    )
 
 
 @transaction.atomic

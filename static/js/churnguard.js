@@ -90,3 +90,29 @@ document.addEventListener("click", (event) => {
   const drawer = document.getElementById(trigger.dataset.opens);
   if (drawer instanceof HTMLDetailsElement) drawer.open = true;
 });
+
+// A checkbox with data-select-all="NAME" ticks or clears every checkbox named NAME that belongs
+// to the same form (the rows' boxes join a form outside the table with form="..."); it shows
+// "some" (indeterminate) when only part of them are ticked.
+function boxesFor(master) {
+  const form = master.form;
+  if (!form) return [];
+  return Array.from(form.elements).filter(
+    (box) => box.type === "checkbox" && box.name === master.dataset.selectAll
+  );
+}
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox" || !box.form) return;
+  if (box.dataset.selectAll) {
+    boxesFor(box).forEach((row) => { row.checked = box.checked; });
+    return;
+  }
+  const master = box.form.querySelector("[data-select-all='" + box.name + "']")
+    || document.querySelector("[data-select-all='" + box.name + "'][form='" + box.form.id + "']");
+  if (!master) return;
+  const rows = boxesFor(master);
+  const ticked = rows.filter((row) => row.checked).length;
+  master.checked = ticked === rows.length;
+  master.indeterminate = ticked > 0 && ticked < rows.length;
+});

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from alerts.models import Alert, AlertStatus, Cause, DigestSent
+from alerts.queries import alert_changes_in_run
 from alerts.services import AlertError, refresh_alerts, snooze
 from risk.models import ExpectedChurn
 from risk.services.runs import finish_run, start_rescore_run
@@ -185,6 +186,8 @@ def test_finished_run_raises_expected_churn_and_alerts(
         signing_discount_pct=30,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        start_rescore_run(trigger="command", synchronous=True)
+        run = start_rescore_run(trigger="command", synchronous=True)
     assert ExpectedChurn.objects.count() == 1
-    assert Alert.objects.filter(cause=Cause.EXPECTED_CHURN).count() == 1
+    alert = Alert.objects.get(cause=Cause.EXPECTED_CHURN)
+    assert alert.opened_by_run == run  # the run's page lists the alerts it opened
+    assert alert in alert_changes_in_run(run).opened
