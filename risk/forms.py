@@ -208,7 +208,7 @@ class BulkDecisionForm(BoundedInputMixin, forms.Form):
         },
     )
     decision = forms.ChoiceField(
-        choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss")), ("lift", _("Lift"))]
+        choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss")), ("lift", _("Lift the flag"))]
     )
     reason = forms.CharField(
         label=_("Reason"),
