@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.functional import Promise
-from django.utils.translation import npgettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, npgettext, npgettext_lazy, pgettext_lazy
 
 from accounts.models import Account, Band, Phase
+from churnguard.formats import format_money as format_exact_money
+from churnguard.formats import format_percent, locale_for
 from playbooks.default_wording import in_reader_language
 from playbooks.forms import ProposalForm
-from playbooks.levers import suggest_params
+from playbooks.levers import PARAM_UNITS, suggest_params
 from playbooks.levers.ranking import LeverReason
 from playbooks.models import GIVE_BACK_LABELS, Lever, Proposal, Strategy
 from playbooks.queries import (
@@ -27,7 +29,7 @@ from playbooks.queries import (
     usable_specs,
 )
 from playbooks.rules import why_not_decide, why_not_manage, why_not_run
-from risk.reasons import format_money, parts_separator, reason_text
+from risk.reasons import format_money, format_number, parts_separator, reason_text
 from teams.access import is_manager
 from teams.models import User
 
@@ -116,8 +118,9 @@ def recommendation_rows(
     for item in ranked:
         rec = item.recommendation
         limits = rec.spec.param_limits
+        currency = account.currency
         params = [
-            (in_reader_language(limits[name].label), f"{value.normalize():f}")
+            (in_reader_language(limits[name].label), param_value_text(name, value, currency))
             for name, value in rec.params.items()
         ]
         rows.append(
@@ -172,15 +175,53 @@ def playbook_panel(
     return {"playbook": panel}
 
 
+def param_value_text(name: str, value: object, currency: str) -> str:
+    """A lever parameter's value with its unit, in the reader's language: "12 months",
+    "10 %", "€1,500/month". A value that is not a number (a row edited behind our back) is
+    shown as stored."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    unit = PARAM_UNITS.get(name, "")
+    locale = locale_for(get_language())
+    if unit == "percent":
+        return format_percent(number, locale, places=2)
+    if unit in ("money", "money_per_month", "money_per_day"):
+        amount = format_exact_money(number, currency, locale)  # cents show when there are any
+        if unit == "money":
+            return amount
+        if unit == "money_per_month":
+            return pgettext_lazy("lever parameter", "%(amount)s/month") % {"amount": amount}
+        return pgettext_lazy("lever parameter", "%(amount)s/day") % {"amount": amount}
+    text = format_number(number)
+    count = int(number) if number == number.to_integral_value() else 2  # 1.5 months: plural
+    if unit == "months":
+        return npgettext("lever parameter", "%(number)s month", "%(number)s months", count) % {
+            "number": text
+        }
+    if unit == "days":
+        return npgettext("lever parameter", "%(number)s day", "%(number)s days", count) % {
+            "number": text
+        }
+    return text
+
+
 def param_rows(proposal: Proposal) -> list[tuple[str, str]]:
-    """(label, value) of a proposal's parameters, labelled as its lever names them today."""
+    """(label, value with its unit) of a proposal's parameters, labelled as its lever names
+    them today; a parameter the lever no longer knows keeps its key as label."""
     labels: dict[str, str] = {}
     for lever, spec in usable_specs([proposal.lever]):
         if lever.kind == proposal.kind:
             labels = {
                 name: in_reader_language(limit.label) for name, limit in spec.param_limits.items()
             }
-    return [(labels.get(name, name), value) for name, value in proposal.params.items()]
+    return [
+        (labels.get(name, name), param_value_text(name, value, proposal.currency))
+        for name, value in proposal.params.items()
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from playbooks.models import (
     ProposalEvent,
     StrategySetting,
 )
+from risk.queries import QueueFilters, filter_queue
 from teams.access import is_admin, is_manager, managed_team_ids
 from teams.models import User
 
@@ -170,6 +171,12 @@ def decidable_proposals(user: User) -> QuerySet[Proposal]:
     else:
         decidable = pending.none()
     return decidable.select_related(*_PROPOSAL_RELATED).order_by("proposed_at", "id")
+
+
+def approval_queue_rows(user: User, filters: QueueFilters) -> QuerySet[Proposal]:
+    """The approval queue: what `user` may decide, filtered and sorted (oldest first unless
+    asked otherwise)."""
+    return filter_queue(decidable_proposals(user), filters, age_field="proposed_at")
 
 
 def waiting_for_admin(user: User) -> int:

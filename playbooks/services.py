@@ -8,7 +8,7 @@ writes the `ProposalEvent`. E-mails leave on commit, so a rolled-back decision s
 
 import calendar
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -249,6 +249,45 @@ def reject_proposal(*, proposal: Proposal, approver: User, comment: str) -> Prop
     transaction.on_commit(partial(send_decision_email, proposal_id=proposal.pk), robust=True)
     _announce_decision(proposal, "rejected")
     return proposal
+
+
+@transaction.atomic
+def decide_proposals(
+    *, proposals: Sequence[Proposal], approver: User, decision: str, comment: str
+) -> list[Proposal]:
+    """Approve or reject several submitted proposals with one comment, all or nothing.
+
+    The comment is required both ways in bulk: each proposer receives it, and one line must
+    explain a decision taken over many rows. Each proposal goes through `approve_proposal` /
+    `reject_proposal` (who may decide what amount, not one's own, still submitted) in one
+    transaction: if one is refused, ProposalError names its account and nothing is decided (no
+    e-mail leaves either, they are sent on commit). Rows are taken in id order so two bulk
+    decisions over the same rows cannot deadlock.
+    """
+    if decision not in ("approve", "reject"):
+        raise ProposalError(_("Unknown decision."))
+    if not comment.strip():
+        raise ProposalError(_("A reason is required: each proposer receives it."))
+    if not proposals:
+        raise ProposalError(_("Select at least one proposal."))
+    decided = []
+    for proposal in sorted(proposals, key=lambda row: row.pk):
+        try:
+            if decision == "approve":
+                decided.append(
+                    approve_proposal(proposal=proposal, approver=approver, comment=comment)
+                )
+            else:
+                decided.append(
+                    reject_proposal(proposal=proposal, approver=approver, comment=comment)
+                )
+        except (ProposalError, NotAllowed) as refused:
+            why = refused.message if isinstance(refused, ProposalError) else str(refused)
+            raise ProposalError(
+                _("Nothing was decided: %(account)s: %(why)s")
+                % {"account": proposal.account.name, "why": why}
+            ) from None
+    return decided
 
 
 @transaction.atomic

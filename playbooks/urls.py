@@ -5,6 +5,7 @@ from playbooks import views
 app_name = "playbooks"
 urlpatterns = [
     path("approvals/", views.approval_queue, name="approvals"),
+    path("approvals/bulk/", views.approval_bulk_decide, name="approvals-bulk"),
     path("levers/", views.lever_list, name="levers"),
     path("accounts/<int:pk>/propose/", views.proposal_create, name="propose"),
     path("accounts/<int:pk>/plays/<int:play_pk>/", views.play_check, name="play-check"),

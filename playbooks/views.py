@@ -4,6 +4,7 @@
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,15 @@ from accounts.models import Account, Phase
 from accounts.queries import get_account_for_user
 from churnguard.http import AuthedRequest
 from churnguard.redirects import safe_next_url
-from playbooks.forms import CommentForm, DecisionForm, OutcomeForm, PlayCheckForm, ProposalForm
+from playbooks.forms import (
+    ApprovalFilterForm,
+    BulkApprovalForm,
+    CommentForm,
+    DecisionForm,
+    OutcomeForm,
+    PlayCheckForm,
+    ProposalForm,
+)
 from playbooks.levers import LeverParamError
 from playbooks.models import Outcome, Play, Proposal
 from playbooks.presenters import (
@@ -28,10 +37,11 @@ from playbooks.presenters import (
 )
 from playbooks.queries import (
     active_levers,
-    decidable_proposals,
+    approval_queue_rows,
     get_proposal_for_user,
     play_checklist,
     proposal_events,
+    visible_proposals,
     waiting_for_admin,
 )
 from playbooks.services import (
@@ -39,6 +49,7 @@ from playbooks.services import (
     ProposalError,
     apply_proposal,
     approve_proposal,
+    decide_proposals,
     end_proposal,
     propose_lever,
     record_outcome,
@@ -245,8 +256,10 @@ def proposal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         error = str(next(iter(e for errors in form.errors.values() for e in errors)))
     if request.htmx:
+        now = get_proposal_for_user(request.user, pk)  # as it is now, whoever won
         context = {
-            "proposal": get_proposal_for_user(request.user, pk),  # as it is now, whoever won
+            "proposal": now,
+            "params": param_rows(now),
             "error": error,
             "comment": request.POST.get("comment", ""),
         }
@@ -258,14 +271,63 @@ def proposal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(_next_or(request, reverse("playbooks:proposal-detail", args=[pk])))
 
 
+APPROVAL_PAGE_SIZE = 50
+
+
+def _approval_page(
+    request: AuthedRequest, *, bulk_form: BulkApprovalForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The queue as the query string filters it; a refused bulk decision re-renders it (400)."""
+    filters = ApprovalFilterForm(request.GET, user=request.user)
+    rows = approval_queue_rows(request.user, filters.to_filters())
+    page = Paginator(rows, APPROVAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = {row.pk for row in bulk_form.cleaned_data.get("ids", [])} if bulk_form else set()
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": [(proposal, param_rows(proposal)) for proposal in page.object_list],
+        "waiting_for_admin": waiting_for_admin(request.user),
+        "bulk_form": bulk_form,
+        "chosen": chosen,
+    }
+    return render(request, "playbooks/approval_queue.html", context, status=status)
+
+
 @require_GET
 @role_required(is_manager)
 def approval_queue(request: AuthedRequest) -> HttpResponse:
-    context = {
-        "proposals": list(decidable_proposals(request.user)),
-        "waiting_for_admin": waiting_for_admin(request.user),
-    }
-    return render(request, "playbooks/approval_queue.html", context)
+    return _approval_page(request)
+
+
+@require_POST
+@role_required(is_manager)
+def approval_bulk_decide(request: AuthedRequest) -> HttpResponse:
+    """Approve or reject the selected proposals with one reason: all of them or none."""
+    # Any visible proposal may be selected: one decided meanwhile is then named by the service
+    # ("already approved by ..."), not refused as a stranger.
+    rows = visible_proposals(request.user).select_related("account")
+    form = BulkApprovalForm(request.POST, rows=rows)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decided = decide_proposals(
+                proposals=list(data["ids"]),
+                approver=request.user,
+                decision=data["decision"],
+                comment=data["comment"],
+            )
+        except ProposalError as refused:
+            form.add_error(None, refused.message)
+        else:
+            done = ngettext(
+                "%(count)s proposal decided; each proposer gets an e-mail.",
+                "%(count)s proposals decided; each proposer gets an e-mail.",
+                len(decided),
+            ) % {"count": len(decided)}
+            messages.success(request, done)
+            query = "?" + request.GET.urlencode() if request.GET else ""
+            return redirect(reverse("playbooks:approvals") + query)
+    return _approval_page(request, bulk_form=form, status=400)
 
 
 @require_GET

@@ -1,7 +1,8 @@
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,12 @@ from accounts.forms import DateInput
 from accounts.models import Band, FundingStage, Phase
 from churnguard.validation import BoundedInputMixin
 from risk.engine import AccountFacts, UsagePoint
+from risk.models import ExpectedChurn, ExpectedChurnStatus
+from risk.queries import QUEUE_SORTS, QueueFilters
 from risk.services.overrides import OverrideError, check_expiry
+from teams.access import ALL_TEAMS, visible_team_ids
+from teams.models import Team, User
+from teams.queries import owners_visible_to
 
 
 class WhatIfForm(BoundedInputMixin, forms.Form):
@@ -121,3 +127,105 @@ class DecisionForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+QUEUE_SORT_CHOICES = [
+    ("mrr", _("MRR, largest first")),
+    ("band", _("Risk band, worst first")),
+    ("age", _("Age, oldest first")),
+    ("name", _("Account name")),
+]
+
+
+class QueueFilterForm(BoundedInputMixin, forms.Form):
+    """A decision queue's query string (team, CSM, band, sort). Invalid values are reported and
+    ignored, never a 500. The approval queue uses it too."""
+
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    owner = forms.TypedChoiceField(label=_("CSM"), required=False, coerce=int, empty_value=None)
+    band = forms.ChoiceField(label=_("Risk band"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=QUEUE_SORT_CHOICES)
+    default_sort = "mrr"
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        teams = Team.objects.order_by("name")
+        visible = visible_team_ids(user)
+        if visible is not ALL_TEAMS:
+            teams = teams.filter(pk__in=visible)
+        team_choices = [(str(team.pk), team.name) for team in teams]
+        owners = [(str(u.pk), u.display_name) for u in owners_visible_to(user)]
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "team": [("", _("All teams")), *team_choices],
+            "owner": [("", _("All CSMs")), *owners],
+            "band": [("", _("All bands")), *Band.choices],
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
+        self.fields["sort"].initial = self.default_sort
+
+    def valid_data(self) -> dict[str, Any]:
+        # Keep the filters that were valid; the template shows the errors of the others.
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+
+    def to_filters(self) -> QueueFilters:
+        data = self.valid_data()
+        sort = data.get("sort") or self.default_sort
+        return QueueFilters(
+            team=data.get("team"),
+            owner=data.get("owner"),
+            band=data.get("band") or "",
+            sort=sort if sort in QUEUE_SORTS else self.default_sort,
+        )
+
+
+class ExpectedChurnFilterForm(QueueFilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=ExpectedChurnStatus.choices
+    )
+    field_order = ["status", "team", "owner", "band", "sort"]
+
+    def to_status(self) -> str:
+        return self.valid_data().get("status") or ExpectedChurnStatus.PROPOSED
+
+
+# A bulk decision covers at most a few pages of the queue: each row is locked and decided in
+# one transaction, which must stay short.
+MAX_BULK_ROWS = 200
+
+
+class BulkDecisionForm(BoundedInputMixin, forms.Form):
+    """Several expected-churn rows, one decision, one reason. `rows` is the user's own queue, so
+    a row outside their teams is an invalid choice."""
+
+    ids = forms.ModelMultipleChoiceField(
+        queryset=ExpectedChurn.objects.none(),
+        error_messages={
+            "required": _("Select at least one account."),
+            "invalid_choice": _("Select accounts from your own queue."),
+            "invalid_pk_value": _("Select accounts from your own queue."),
+        },
+    )
+    decision = forms.ChoiceField(
+        choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss")), ("lift", _("Lift the flag"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        error_messages={
+            "required": _("A reason is required: the decision is shared with the team.")
+        },
+    )
+
+    def __init__(self, *args: object, rows: QuerySet[ExpectedChurn], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["ids"].queryset = rows  # type: ignore[attr-defined]
+
+    def clean_ids(self) -> object:
+        ids = self.cleaned_data["ids"]
+        if len(ids) > MAX_BULK_ROWS:
+            raise forms.ValidationError(
+                _("Select at most %(count)s accounts at once.") % {"count": MAX_BULK_ROWS}
+            )
+        return ids

@@ -1,19 +1,34 @@
 """Reads of risk models and scores."""
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Account
 from accounts.queries import visible_accounts
 from risk import engine
+from risk.churn_rule import BAND_ORDER
 from risk.models import (
     OPEN_EXPECTED_CHURN,
     BandOverride,
     ExpectedChurn,
+    ExpectedChurnStatus,
     ModelStatus,
     RiskModel,
     Score,
@@ -105,3 +120,55 @@ def open_expected_churn(account: Account) -> ExpectedChurn | None:
         .select_related("decided_by", "lift_requested_by")
         .first()
     )
+
+
+# The decision queues (expected churn here, approvals in playbooks) share their filters and sorts.
+# Each sort keeps a fixed direction, the one a manager wants first: largest MRR, worst band,
+# oldest row, A to Z; the primary key breaks ties so pages never overlap.
+QUEUE_SORTS = ("mrr", "band", "age", "name")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    team: int | None = None
+    owner: int | None = None
+    band: str = ""
+    sort: str = "mrr"
+
+
+def band_rank(field: str = "account__risk_band") -> Case:
+    """For order_by(): the band's severity (critical highest), not its alphabetical order."""
+    whens = [When(**{field: band}, then=Value(rank)) for band, rank in BAND_ORDER.items()]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def filter_queue(rows: QuerySet[Any], filters: QueueFilters, *, age_field: str) -> QuerySet[Any]:
+    """A queue's rows (each with an `account`) narrowed and ordered by `filters`."""
+    if filters.team is not None:
+        rows = rows.filter(account__team_id=filters.team)
+    if filters.owner is not None:
+        rows = rows.filter(account__owner_id=filters.owner)
+    if filters.band:
+        rows = rows.filter(account__risk_band=filters.band)
+    orders: dict[str, list[Any]] = {
+        "mrr": [F("account__mrr").desc(), "pk"],
+        "band": [band_rank().desc(), F("account__mrr").desc(), "pk"],
+        "age": [age_field, "pk"],
+        "name": ["account__name", "pk"],
+    }
+    return rows.order_by(*orders.get(filters.sort, orders["mrr"]))
+
+
+def expected_churn_queue(
+    user: User, filters: QueueFilters, *, status: str = ExpectedChurnStatus.PROPOSED
+) -> QuerySet[ExpectedChurn]:
+    """The expected-churn rows the queue lists, with what each row shows."""
+    rows = visible_expected_churns(user).filter(status=status)
+    rows = rows.select_related("account", "account__owner", "decided_by", "lift_requested_by")
+    return filter_queue(rows, filters, age_field="raised_at")
+
+
+def confirmed_expected_churn_totals(user: User) -> dict[str, Any]:
+    """How many accounts are confirmed as expected churn, and their MRR, in one query."""
+    confirmed = visible_expected_churns(user).filter(status=ExpectedChurnStatus.CONFIRMED)
+    return confirmed.aggregate(count=Count("pk"), mrr=Sum("account__mrr"))

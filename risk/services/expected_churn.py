@@ -1,6 +1,6 @@
 """Expected churn: proposals raised by the rule, decided by managers, lifted on request."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import TypedDict
 
@@ -50,7 +50,7 @@ def current_rule() -> ChurnRule:
 
 def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
     """Propose every account the rule selects that has no open proposal and no holding
-    dismissal. Idempotent: the one-open-per-account constraint refuses duplicates."""
+    dismissal or lift. Idempotent: the one-open-per-account constraint refuses duplicates."""
     rule = current_rule()
     _, quarter_end = quarter_bounds(today)
     candidates = (
@@ -73,7 +73,7 @@ def raise_proposals(*, today: date, run: RescoreRun | None = None) -> int:
     rows = list(candidates)
     for start in range(0, len(rows), BATCH_SIZE):
         batch = rows[start : start + BATCH_SIZE]
-        holds = _dismissals_holding([pk for pk, *_ in batch], today=today)
+        holds = _decisions_holding([pk for pk, *_ in batch], today=today)
         proposals = []
         for pk, phase, band, renewal in batch:
             reason = candidate_reason(
@@ -111,11 +111,16 @@ class Hold(TypedDict):
     band_at_decision: str
 
 
-def _dismissals_holding(ids: list[int], *, today: date) -> dict[int, Hold]:
-    """The latest dismissal still in force per account."""
+# A dismissal and a lift both say "not expected churn, for now": each holds the account back
+# for the rule's suppression days unless its band gets worse.
+HOLDING_DECISIONS = (ExpectedChurnStatus.DISMISSED, ExpectedChurnStatus.LIFTED)
+
+
+def _decisions_holding(ids: list[int], *, today: date) -> dict[int, Hold]:
+    """The latest dismissal or lift still in force per account."""
     rows = (
         ExpectedChurn.objects.filter(
-            account_id__in=ids, status=ExpectedChurnStatus.DISMISSED, suppressed_until__gte=today
+            account_id__in=ids, status__in=HOLDING_DECISIONS, suppressed_until__gte=today
         )
         .order_by("account_id", "-decided_at")
         .values_list("account_id", "suppressed_until", "band_at_decision")
@@ -151,9 +156,13 @@ def confirm(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedC
 @transaction.atomic
 def dismiss(*, proposal: ExpectedChurn, manager: User, reason: str, today: date) -> ExpectedChurn:
     locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.PROPOSED)
-    locked.suppressed_until = today + timedelta(days=current_rule().suppression_days)
+    locked.suppressed_until = _suppressed_until(today)
     _decide(locked, manager, reason, ExpectedChurnStatus.DISMISSED, extra=["suppressed_until"])
     return locked
+
+
+def _suppressed_until(today: date) -> date:
+    return today + timedelta(days=current_rule().suppression_days)
 
 
 @transaction.atomic
@@ -174,12 +183,64 @@ def request_lift(*, proposal: ExpectedChurn, user: User, reason: str) -> Expecte
 
 
 @transaction.atomic
-def lift(*, proposal: ExpectedChurn, manager: User, reason: str) -> ExpectedChurn:
+def lift(*, proposal: ExpectedChurn, manager: User, reason: str, today: date) -> ExpectedChurn:
+    """Confirmed → lifted. Like a dismissal, the lift holds for the rule's suppression days: the
+    next run does not propose the account again unless its band gets worse."""
     locked = _lock_for_decision(proposal, manager, expected=ExpectedChurnStatus.CONFIRMED)
-    _decide(locked, manager, reason, ExpectedChurnStatus.LIFTED)
+    locked.suppressed_until = _suppressed_until(today)
+    _decide(locked, manager, reason, ExpectedChurnStatus.LIFTED, extra=["suppressed_until"])
     Account.objects.filter(pk=locked.account_id).update(is_expected_churn=False)
     portfolio_changed()
     return locked
+
+
+# What a bulk decision may do, and the status a row must be in for it.
+BULK_DECISIONS = {
+    "confirm": ExpectedChurnStatus.PROPOSED,
+    "dismiss": ExpectedChurnStatus.PROPOSED,
+    "lift": ExpectedChurnStatus.CONFIRMED,
+}
+
+
+@transaction.atomic
+def decide_many(
+    *,
+    proposals: Sequence[ExpectedChurn],
+    manager: User,
+    decision: str,
+    reason: str,
+    today: date,
+) -> list[ExpectedChurn]:
+    """Confirm, dismiss or lift several proposals with one reason, all or nothing.
+
+    Each row goes through the single decision (its role check, lock and status check), in one
+    transaction: if one is refused (decided meanwhile by someone else, not in the manager's
+    teams), DecisionError names its account and nothing is decided. Rows are locked in id order
+    so two bulk decisions over the same rows cannot deadlock.
+    """
+    if decision not in BULK_DECISIONS:
+        raise DecisionError(_("Unknown decision."))
+    if not reason.strip():
+        raise DecisionError(_("A reason is required: the decision is shared with the team."))
+    if not proposals:
+        raise DecisionError(_("Select at least one account."))
+    decided = []
+    for proposal in sorted(proposals, key=lambda row: row.pk):
+        try:
+            if decision == "confirm":
+                decided.append(confirm(proposal=proposal, manager=manager, reason=reason))
+            elif decision == "dismiss":
+                decided.append(
+                    dismiss(proposal=proposal, manager=manager, reason=reason, today=today)
+                )
+            else:
+                decided.append(lift(proposal=proposal, manager=manager, reason=reason, today=today))
+        except DecisionError as refused:
+            raise DecisionError(
+                _("Nothing was decided: %(account)s: %(why)s")
+                % {"account": proposal.account.name, "why": refused}
+            ) from None
+    return decided
 
 
 def _decide(

@@ -171,8 +171,8 @@ def test_csm_asks_to_lift_and_manager_lifts(risky_account, manager, csm):
     proposal = churn.confirm(proposal=ExpectedChurn.objects.get(), manager=manager, reason="lost")
     churn.request_lift(proposal=proposal, user=csm, reason="New sponsor signed a 2-year deal")
     with pytest.raises(churn.DecisionError):
-        churn.lift(proposal=proposal, manager=csm, reason="me")
-    churn.lift(proposal=proposal, manager=manager, reason="Agreed")
+        churn.lift(proposal=proposal, manager=csm, reason="me", today=timezone.localdate())
+    churn.lift(proposal=proposal, manager=manager, reason="Agreed", today=timezone.localdate())
     assert not Account.objects.get(pk=risky_account.pk).is_expected_churn
 
 
