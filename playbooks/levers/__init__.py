@@ -47,7 +47,10 @@ from .ranking import (
     rank_levers,
 )
 from .specs import (
+    ACCOUNT_SUPPLIED_PARAMS,
     GIVE_BACKS,
+    PARAM_UNITS,
+    UNIT_CEILINGS,
     LeverSpec,
     ParamLimit,
     is_eligible,
@@ -56,17 +59,20 @@ from .specs import (
 )
 
 __all__ = [
+    "ACCOUNT_SUPPLIED_PARAMS",
     "BANDS",
     "DEFAULT_CATALOGUE",
     "GIVE_BACKS",
     "HORIZON_MONTHS",
     "KIND_PARAMS",
     "LEVER_KINDS",
+    "PARAM_UNITS",
     "PHASES",
     "PROPOSAL_STATES",
     "STRATEGIES",
     "STRATEGY_WEIGHTS",
     "TRANSITIONS",
+    "UNIT_CEILINGS",
     "AccountContext",
     "ApprovalThresholds",
     "Approver",

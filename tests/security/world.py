@@ -96,6 +96,7 @@ def build_world() -> World:
         "models": world.draft.pk,
         "expected-churn": expected.pk,
         "alerts": alert.pk,
+        "levers": lever.pk,
     }
     return world
 
