@@ -159,6 +159,14 @@ class StrategySetting(models.Model):
     effective_from = models.DateField(_("in force from"), unique=True)
     note = models.TextField(_("why"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        null=True,  # rows set before the in-app set-up page recorded who
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-effective_from"]
@@ -213,7 +221,16 @@ class ApprovalPolicy(models.Model):
         decimal_places=2,
         default=DEFAULT_MANAGER_MRR,
     )
+    note = models.TextField(_("why"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        null=True,  # rows set before the in-app set-up page recorded who
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-effective_from"]
@@ -243,6 +260,35 @@ class ApprovalPolicy(models.Model):
             manager_cash=self.manager_cash,
             manager_mrr=self.manager_mrr,
         )
+
+
+class LeverChange(models.Model):
+    """One edit of a lever in the set-up pages: the changed fields as they were and became.
+
+    `before` and `after` hold the same keys (field names of `Lever`, values as stored), so the
+    page words the change in the reader's language at display time.
+    """
+
+    lever = models.ForeignKey(Lever, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index("lever", F("changed_at").desc(), name="leverchange_lever_idx")]
+        verbose_name = _("lever change")
+        verbose_name_plural = _("lever changes")
+
+    def __str__(self) -> str:
+        return f"{self.lever} @ {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class Proposal(models.Model):

@@ -48,7 +48,10 @@ from .ranking import (
     rank_levers,
 )
 from .specs import (
+    ACCOUNT_SUPPLIED_PARAMS,
     GIVE_BACKS,
+    PARAM_UNITS,
+    UNIT_CEILINGS,
     LeverSpec,
     ParamLimit,
     is_eligible,
@@ -57,6 +60,7 @@ from .specs import (
 )
 
 __all__ = [
+    "ACCOUNT_SUPPLIED_PARAMS",
     "BANDS",
     "DEFAULT_CATALOGUE",
     "GIVE_BACKS",
@@ -69,6 +73,7 @@ __all__ = [
     "STRATEGIES",
     "STRATEGY_WEIGHTS",
     "TRANSITIONS",
+    "UNIT_CEILINGS",
     "AccountContext",
     "ApprovalThresholds",
     "Approver",

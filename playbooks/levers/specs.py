@@ -9,6 +9,36 @@ from .impact import BANDS, KIND_PARAMS, PHASES, AccountContext, LeverParamError
 
 GIVE_BACKS: tuple[str, ...] = ("success_story", "webinar", "reference", "longer_commitment")
 
+# The unit of each parameter the formulas read (impact.KIND_PARAMS), as a code the interface
+# words: "money" is in the account's (or the catalogue's) currency, "money_per_month" the same a
+# month, "count" a plain number of things.
+PARAM_UNITS: Mapping[str, str] = MappingProxyType(
+    {
+        "months": "months",
+        "extra_months": "months",
+        "days": "days",
+        "day_rate": "money",
+        "balance": "money",
+        "upgrade_mrr": "money_per_month",
+        "value_mrr": "money_per_month",
+        "feature_mrr": "money_per_month",
+        "instalments": "count",
+        "percent": "percent",
+    }
+)
+# The widest bounds an admin may give a parameter of each unit: past these a figure is a typo
+# (a 250 % discount, a 40-year holiday), whatever the lever.
+UNIT_CEILINGS: Mapping[str, Decimal] = MappingProxyType(
+    {
+        "months": Decimal("120"),
+        "days": Decimal("365"),
+        "money": Decimal("10000000"),
+        "money_per_month": Decimal("1000000"),
+        "count": Decimal("60"),
+        "percent": Decimal("100"),
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ParamLimit:
@@ -127,6 +157,8 @@ def validate_params(spec: LeverSpec, params: Mapping[str, object]) -> dict[str, 
 _ACCOUNT_DEFAULTS: Mapping[str, Callable[[AccountContext], Decimal]] = MappingProxyType(
     {"balance": lambda account: account.outstanding_balance}
 )
+# Their catalogue default may stay empty: the account fills it in.
+ACCOUNT_SUPPLIED_PARAMS: frozenset[str] = frozenset(_ACCOUNT_DEFAULTS)
 
 
 def suggest_params(spec: LeverSpec, account: AccountContext) -> dict[str, Decimal]:

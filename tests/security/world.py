@@ -103,6 +103,7 @@ def build_world() -> World:
         "expected-churn": expected.pk,
         "alerts": alert.pk,
         "tasks": world.task.pk,
+        "levers": lever.pk,
     }
     return world
 
