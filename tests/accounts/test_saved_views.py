@@ -282,3 +282,9 @@ def test_team_names_are_offered_for_sharing(csm_client, team):
     content = csm_client.get(LIST).content.decode()
     assert f'<option value="{team.pk}">Team North</option>' in content
     assert "Team Elsewhere" not in content
+
+
+def test_the_toolbar_in_french(csm, book):
+    content = client_for(csm).get(LIST, headers={"accept-language": "fr"}).content.decode()
+    for text in ("Mes comptes", "Vues enregistrées", "Enregistrer ces filtres", "Moi seul"):
+        assert text in content
