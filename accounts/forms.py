@@ -1,9 +1,10 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +16,14 @@ from accounts.models import (
     Industry,
     OutcomeKpi,
     Phase,
+    SavedView,
     Segment,
     SignalReading,
     Stakeholder,
     Touchpoint,
     UsageSnapshot,
 )
+from accounts.presenters import COLUMN_CHOICES
 from accounts.queries import DEFAULT_SORT, SORT_CHOICES, SORTS, TriageFilters
 from churnguard.validation import BoundedInputMixin, validate_currency_code
 from churnguard.widgets import FastSelect, SuggestInput
@@ -100,6 +103,50 @@ class TriageFilterForm(BoundedInputMixin, forms.Form):
     def _valid_part(self) -> dict[str, Any]:
         # Keep the filters that were valid; the template shows the errors of the others.
         return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+
+    def valid_query(self) -> QueryDict:
+        """The submitted query without its invalid values (a saved view's stale filters)."""
+        self.is_valid()
+        query = QueryDict(mutable=True)
+        for name in self.fields:
+            if name in self.data and name not in self.errors:
+                query[name] = self.data[name]
+        return query
+
+
+class TriageColumnsForm(forms.Form):
+    """The column chooser: which optional columns the triage table shows."""
+
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        required=False,
+        choices=COLUMN_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # The list's query string, to come back to the same filters.
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
+class SavedViewForm(BoundedInputMixin, forms.ModelForm):
+    """Name a view and choose who sees it: only its owner, or one of the owner's teams."""
+
+    class Meta:
+        model = SavedView
+        fields = ["name", "shared_with_team"]
+        labels = {"name": _("View name"), "shared_with_team": _("Visible to")}
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["shared_with_team"])
+        field.queryset = teams
+        field.empty_label = _("Only me")
+
+
+class NewSavedViewForm(SavedViewForm):
+    """Saving the filters and columns on screen under a name."""
+
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    columns = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
 class DateInput(forms.DateInput):

@@ -523,3 +523,71 @@ class MrrMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.kind} {self.amount} {self.currency}"
+
+
+class SavedView(models.Model):
+    """A named triage filter, private to its owner or shared with one team.
+
+    The filters are kept as the list's query string and validated through the filter form each
+    time the view is opened, so a value that no longer exists (a removed owner, a renamed phase)
+    is dropped instead of breaking the page. Archived, never deleted: links to it stay explainable.
+    """
+
+    name = models.CharField(_("name"), max_length=80, validators=[validate_single_line])
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="saved_views",
+    )
+    # Null: private to the owner. Otherwise every member and manager of this team sees it.
+    shared_with_team = models.ForeignKey(
+        Team,
+        verbose_name=_("shared with"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="saved_views",
+    )
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    columns = models.JSONField(_("columns"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        indexes = [
+            models.Index(
+                "shared_with_team",
+                name="savedview_shared_idx",
+                condition=Q(archived_at__isnull=True, shared_with_team__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TriagePreference(models.Model):
+    """A user's last column choice on the triage list.
+
+    In the database rather than the session: it follows the user from the laptop to the phone
+    and survives logging out. Read through the cache (workspace/triage_page.py), so the busiest
+    page does not pay a query for it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="triage_preference"
+    )
+    columns = models.JSONField(_("columns"), default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("triage preference")
+        verbose_name_plural = _("triage preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {', '.join(self.columns)}"

@@ -10,12 +10,45 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.countries import country_name
-from accounts.models import Band, Industry, Phase
+from accounts.models import Band, Industry, Phase, Segment
 from churnguard.formats import format_date, format_money, locale_for
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    label: str | Promise
+    sort: str = ""  # a key of accounts.queries.SORTS, "" when the column does not sort
+
+
+# The optional columns of the triage table, in display order (the account and its risk always
+# show). The column chooser, the header and the row template all read this one mapping.
+TRIAGE_COLUMNS: dict[str, Column] = {
+    "mrr": Column(gettext_lazy("MRR"), sort="mrr"),
+    "renewal": Column(gettext_lazy("Renewal"), sort="renewal"),
+    "phase": Column(gettext_lazy("Phase")),
+    "industry": Column(gettext_lazy("Industry")),
+    "country": Column(gettext_lazy("Country")),
+    "segment": Column(gettext_lazy("Segment")),
+    "owner": Column(gettext_lazy("Owner")),
+}
+DEFAULT_COLUMNS = ("mrr", "renewal", "phase", "industry", "country", "owner")
+COLUMN_CHOICES = [(code, column.label) for code, column in TRIAGE_COLUMNS.items()]
+
+
+def clean_columns(codes: object) -> tuple[str, ...]:
+    """Known column codes in display order; unknown or repeated ones dropped (stale links)."""
+    if isinstance(codes, str):
+        codes = codes.split(",")
+    if not isinstance(codes, list | tuple):
+        return ()
+    wanted = {code for code in codes if isinstance(code, str)}
+    return tuple(code for code in TRIAGE_COLUMNS if code in wanted)
+
 
 TRIAGE_FIELDS = (
     "id",
@@ -23,6 +56,7 @@ TRIAGE_FIELDS = (
     "external_id",
     "industry",
     "country",
+    "segment",
     "phase",
     "risk_score",
     "risk_band",
@@ -44,6 +78,7 @@ class TriageRow:
     external_id: str
     industry: str
     country: str
+    segment: str
     phase: str
     phase_label: str
     score: str
@@ -62,6 +97,7 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
     phases = {code: str(label) for code, label in Phase.choices}
     bands = {code: str(label) for code, label in Band.choices}
     industries = {code: str(label) for code, label in Industry.choices}
+    segments = {code: str(label) for code, label in Segment.choices}
     # reverse() once; every row's URL only differs by its id.
     url_template = reverse("accounts:detail", args=[0]).replace("/0/", "/{}/")
     locale = locale_for(get_language())
@@ -80,6 +116,7 @@ def triage_rows(values: list[dict[str, Any]], *, today: date) -> list[TriageRow]
                 external_id=v["external_id"],
                 industry=industries.get(v["industry"], v["industry"]),
                 country=country_name(v["country"]),
+                segment=segments.get(v["segment"], v["segment"]),
                 phase=v["phase"],
                 phase_label=phases.get(v["phase"], v["phase"]),
                 score="" if v["risk_score"] is None else str(v["risk_score"]),

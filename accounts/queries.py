@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models import Count, F, OrderBy, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Stakeholder, Status
+from accounts.models import Account, SavedView, Stakeholder, Status, TriagePreference
 from teams.access import ALL_TEAMS, visible_team_ids
-from teams.models import User
+from teams.models import Team, User
 
 
 def visible_accounts(user: User) -> QuerySet[Account]:
@@ -109,3 +110,115 @@ def triage_accounts(*, user: User, filters: TriageFilters, today: date) -> Query
         accounts = accounts.filter(is_expected_churn=filters.expected_churn)
     order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT]).order
     return accounts.select_related("owner").order_by(*order)
+
+
+@dataclass(frozen=True, slots=True)
+class TriageTotals:
+    count: int
+    # (currency, total MRR) per currency, largest total first: amounts in different currencies
+    # are never added together.
+    mrr: tuple[tuple[str, Decimal], ...]
+
+
+def triage_totals(accounts: QuerySet[Account]) -> TriageTotals:
+    """The count and MRR of a triage list, in one aggregate query grouped by currency."""
+    by_currency = (
+        accounts.order_by()
+        .values("currency")
+        .annotate(n=Count("id"), total=Sum("mrr"))
+        .values_list("currency", "n", "total")
+    )
+    rows = sorted(by_currency, key=lambda row: (-(row[2] or 0), row[0]))
+    return TriageTotals(
+        count=sum(n for _currency, n, _total in rows),
+        mrr=tuple((currency, total or Decimal(0)) for currency, _n, total in rows),
+    )
+
+
+# Bumped (to a new timestamp) whenever any saved view changes: menus cached per user compare it.
+SAVED_VIEWS_VERSION_KEY = "saved-views-version"
+
+
+@dataclass(frozen=True, slots=True)
+class SavedViewItem:
+    """A line of the saved views menu."""
+
+    pk: int
+    name: str
+    owner_name: str
+    is_own: bool
+    team_id: int | None
+    team_name: str
+
+
+def saved_view_menu(user: User) -> tuple[SavedViewItem, ...]:
+    return tuple(
+        SavedViewItem(
+            pk=view.pk,
+            name=view.name,
+            owner_name=view.owner.display_name,
+            is_own=view.owner_id == user.pk,
+            team_id=view.shared_with_team_id,
+            team_name=view.shared_with_team.name if view.shared_with_team else "",
+        )
+        for view in visible_saved_views(user)
+    )
+
+
+def triage_user_key(user_id: int) -> str:
+    """The cache key of what the triage page needs to know about a user (book, columns)."""
+    return f"triage-user:{user_id}"
+
+
+def has_own_book(user: User) -> bool:
+    """Whether the user owns accounts they can see: their triage list then opens on them.
+
+    Only for a member of a team: the owner filter offers the members of the teams one sees.
+    """
+    if user.team_id is None:
+        return False
+    return visible_accounts(user).filter(owner=user).exists()
+
+
+def visible_saved_views(user: User) -> QuerySet[SavedView]:
+    """The user's own views and the views shared with a team they see, archived ones hidden."""
+    teams = visible_team_ids(user)
+    shared = (
+        Q(shared_with_team__isnull=False)
+        if teams is ALL_TEAMS
+        else Q(shared_with_team_id__in=teams)
+    )
+    return (
+        SavedView.objects.filter(archived_at__isnull=True)
+        .filter(Q(owner=user) | shared)
+        .select_related("owner", "shared_with_team")
+    )
+
+
+def get_saved_view_for_user(user: User, pk: int) -> SavedView:
+    """A view the user may open; 404 otherwise."""
+    try:
+        return visible_saved_views(user).get(pk=pk)
+    except SavedView.DoesNotExist:
+        raise Http404("No such view") from None
+
+
+def get_own_saved_view(user: User, pk: int) -> SavedView:
+    """A view the user may change: only its owner may; 404 for everyone else."""
+    try:
+        return SavedView.objects.filter(archived_at__isnull=True, owner=user).get(pk=pk)
+    except SavedView.DoesNotExist:
+        raise Http404("No such view") from None
+
+
+def teams_to_share_with(user: User) -> QuerySet[Team]:
+    """Teams a user may share a view with: their own and the ones they lead (admins: all)."""
+    teams = visible_team_ids(user)
+    if teams is ALL_TEAMS:
+        return Team.objects.all()
+    return Team.objects.filter(id__in=teams)
+
+
+def triage_column_choice(user: User) -> list[str] | None:
+    """The user's last column choice, None if they never chose."""
+    return TriagePreference.objects.filter(user=user).values_list("columns", flat=True).first()

@@ -1,10 +1,12 @@
 """Writes to accounts. Each function is one transaction and leaves an audit trail."""
 
 import json
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -18,15 +20,18 @@ from accounts.models import (
     FactChange,
     OutcomeKpi,
     Phase,
+    SavedView,
     SignalReading,
     Stakeholder,
     Status,
     Touchpoint,
+    TriagePreference,
     UsageSnapshot,
 )
+from accounts.queries import SAVED_VIEWS_VERSION_KEY, triage_user_key
 from accounts.signals import facts_changed, renewal_decided
 from churnguard.portfolio import portfolio_changed
-from teams.models import User
+from teams.models import Team, User
 
 
 def _display(value: Any) -> str:
@@ -276,3 +281,54 @@ def archive_account(*, account: Account, user: User) -> bool:
     account.archived_at, account.archived_by = now, user
     portfolio_changed()
     return True
+
+
+# Saved views of the triage list and the user's column choice. Owner checks are the callers'
+# lookups' (accounts.queries.get_own_saved_view): these functions trust the view they get.
+
+
+def _saved_views_changed() -> None:
+    # Menus are cached per reader (workspace/triage_page.py); a new stamp retires them all.
+    transaction.on_commit(lambda: cache.set(SAVED_VIEWS_VERSION_KEY, time.time_ns(), None))
+
+
+@transaction.atomic
+def save_view(
+    *,
+    owner: User,
+    name: str,
+    query: str,
+    columns: tuple[str, ...],
+    shared_with_team: Team | None,
+) -> SavedView:
+    view = SavedView.objects.create(
+        owner=owner,
+        name=name,
+        query=query,
+        columns=list(columns),
+        shared_with_team=shared_with_team,
+    )
+    _saved_views_changed()
+    return view
+
+
+@transaction.atomic
+def update_view(*, view: SavedView, name: str, shared_with_team: Team | None) -> None:
+    view.name, view.shared_with_team = name, shared_with_team
+    view.save(update_fields=["name", "shared_with_team", "updated_at"])
+    _saved_views_changed()
+
+
+@transaction.atomic
+def archive_view(*, view: SavedView) -> None:
+    """Hide a view from every menu; the row stays (history is never deleted)."""
+    view.archived_at = timezone.now()
+    view.save(update_fields=["archived_at", "updated_at"])
+    _saved_views_changed()
+
+
+@transaction.atomic
+def set_triage_columns(*, user: User, columns: tuple[str, ...]) -> None:
+    TriagePreference.objects.update_or_create(user=user, defaults={"columns": list(columns)})
+    # The triage page reads the choice through the cache: forget it once this is committed.
+    transaction.on_commit(lambda: cache.delete(triage_user_key(user.pk)))

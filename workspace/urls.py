@@ -1,12 +1,17 @@
 from django.urls import path
 
 from risk import views as risk_views
-from workspace import views
+from workspace import triage_views, views
 
 # The namespace stays "accounts": these are the account pages, whichever app composes them.
 app_name = "accounts"
 urlpatterns = [
     path("", views.account_list, name="list"),
+    path("columns/", triage_views.triage_columns, name="columns"),
+    path("views/", triage_views.saved_view_create, name="view-create"),
+    path("views/<int:pk>/", triage_views.saved_view_open, name="view-open"),
+    path("views/<int:pk>/edit/", triage_views.saved_view_update, name="view-update"),
+    path("views/<int:pk>/archive/", triage_views.saved_view_archive, name="view-archive"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/archive/", views.account_archive, name="archive"),

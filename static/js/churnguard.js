@@ -51,7 +51,9 @@
         if (!field.name || field.type === "submit" || field.type === "hidden") {
           return;
         }
-        var value = params.get(field.name) || "";
+        /* A field absent from the URL shows the server's default for it (data-default), e.g.
+           the triage list's owner: a CSM's list opens on their own accounts. */
+        var value = params.has(field.name) ? params.get(field.name) || "" : field.getAttribute("data-default") || "";
         if (field.type === "checkbox" || field.type === "radio") {
           field.checked = params.getAll(field.name).indexOf(field.value) !== -1;
         } else if (field.tagName === "SELECT" && value === "") {

@@ -154,7 +154,9 @@ def test_list_query_count_does_not_grow_with_rows(csm_client, csm, team):
     cache.clear()
     with CaptureQueriesContext(connection) as many:
         csm_client.get(LIST, {"sort": "mrr"})
-    assert len(many) == len(few) <= 6
+    # Cold: the reader's facts (own book, columns, teams to share with, saved views) cost four
+    # small queries; with the fragment cache on they are read once per portfolio change.
+    assert len(many) == len(few) <= 9
 
 
 def test_quarter_bounds():

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.utils import timezone
 
-from accounts.models import Account, Stakeholder
+from accounts.models import Account, SavedView, Stakeholder
 from alerts.models import Alert
 from playbooks.catalogue import seed_defaults
 from playbooks.models import Lever, Play, Proposal
@@ -104,6 +104,10 @@ def build_world() -> World:
         "alerts": alert.pk,
         "tasks": world.task.pk,
         "levers": lever.pk,
+        # A triage view of the CSM, shared with their team.
+        "views": SavedView.objects.create(
+            owner=csm, name="Defense", query="phase=defense", shared_with_team=team
+        ).pk,
     }
     return world
 
