@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("workspace.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("risk/", include("risk.urls")),
+    path("runs/", include("workspace.run_urls")),
     path("runs/", include("risk.run_urls")),
     path("alerts/", include("alerts.urls")),
     path("settings/api-tokens/", include("api.urls")),
