@@ -12,13 +12,16 @@ from alerts.models import Alert
 from playbooks.catalogue import seed_defaults
 from playbooks.models import Lever, Play, Proposal
 from playbooks.services import propose_lever
-from risk.models import BandOverride, ExpectedChurn, RiskModel
+from risk.models import BandOverride, ExpectedChurn, RescoreRun, RiskModel, Score
 from risk.queries import published_model
 from risk.risk_models.services import create_draft
 from teams.models import Role, Team, User
 from tests.factories import AccountFactory, StakeholderFactory, TeamFactory, UserFactory
 
 ACCOUNT_NAME = "Nordwind Voyages"
+# Objects of the whole portfolio, owned by no team (a rescoring run): every role that passes the
+# page's role check reaches them, and their page must not show another team's account.
+PORTFOLIO_SEGMENTS = {"runs"}
 
 
 @dataclass
@@ -33,6 +36,7 @@ class World:
     alert: Alert
     override: BandOverride
     play: Play
+    run: RescoreRun
     by_segment: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,6 +72,14 @@ def build_world() -> World:
         account=account, band="high", reason="Knows the sponsor well",
         expires_on=timezone.localdate() + timedelta(days=30), created_by=csm,
     )  # fmt: skip
+    run = RescoreRun.objects.create(
+        trigger="nightly", risk_model=published_model(), as_of=now.date(), started_at=now,
+        finished_at=now, status="succeeded", accounts_total=2, accounts_done=2,
+    )  # fmt: skip
+    Score.objects.create(
+        account=account, risk_model=run.risk_model, score=82, band="critical",
+        previous_band="high", contributions_json="[]", computed_at=now, run=run,
+    )  # fmt: skip
     play = Play.objects.filter(phase="defense", is_active=True).first() or Play.objects.first()
     assert play is not None  # seed_defaults() above created the plays
     world = World(
@@ -88,6 +100,7 @@ def build_world() -> World:
         alert=alert,
         override=override,
         play=play,
+        run=run,
     )
     # `pk` is read by the path segment before it: /accounts/<pk>/, /proposals/<pk>/...
     world.by_segment = {
@@ -96,6 +109,7 @@ def build_world() -> World:
         "models": world.draft.pk,
         "expected-churn": expected.pk,
         "alerts": alert.pk,
+        "runs": run.pk,
     }
     return world
 
