@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("risk/", include("risk.urls")),
+    path("runs/", include("workspace.run_urls")),
     path("runs/", include("risk.run_urls")),
     path("alerts/", include("alerts.urls")),
     path("settings/api-tokens/", include("api.urls")),

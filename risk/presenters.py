@@ -6,9 +6,11 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
+from accounts.queries import quarter_bounds
 from risk import engine
+from risk.churn_rule import candidate_reason
 from risk.explain import Explanation, FactorChange, explain_account
-from risk.models import Score
+from risk.models import ExpectedChurn, Score
 from risk.queries import (
     NoPublishedModel,
     active_override,
@@ -16,7 +18,13 @@ from risk.queries import (
     open_expected_churn,
     score_history,
 )
-from risk.reasons import DEFAULT_SIGNAL_LABELS, explain_sentence, translated_default
+from risk.reasons import (
+    DEFAULT_SIGNAL_LABELS,
+    expected_churn_reason,
+    explain_sentence,
+    translated_default,
+)
+from risk.services.expected_churn import current_rule
 
 FACTOR_LABELS = {
     "industry": _("Industry"),
@@ -159,6 +167,37 @@ def trend_chart(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ExpectedChurnState:
+    """An open expected churn as the banner shows it: why the rule raised it then, and why it
+    would raise it today ("" once the rule no longer applies, e.g. after a phase change)."""
+
+    raised_reason: str
+    current_reason: str
+    is_unchanged: bool
+
+
+def expected_churn_state(
+    expected_churn: ExpectedChurn, *, account: Account, band: str, today: date
+) -> ExpectedChurnState:
+    """The rule asked again with the account's facts now (its phase, today's band)."""
+    _, quarter_end = quarter_bounds(today)
+    now = candidate_reason(
+        phase=account.phase,
+        band=band,
+        renewal_on=account.renewal_date,
+        quarter_end=quarter_end,
+        today=today,
+        rule=current_rule(),
+    )
+    then = (expected_churn.rule_reason, expected_churn.rule_reason_params)
+    return ExpectedChurnState(
+        raised_reason=expected_churn.rule_reason_text,
+        current_reason=expected_churn_reason(*now) if now else "",
+        is_unchanged=now == then,
+    )
+
+
 def risk_panel(account: Account, *, today: date, explanation: Explanation | None = None) -> dict:
     """Everything the account page's risk panel shows, or an empty dict before any model."""
     try:
@@ -167,6 +206,7 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
         return {}
     config = model_config(explanation.risk_model)
     history = score_history(account)
+    expected_churn = open_expected_churn(account)
     return {
         "explanation": explanation,
         "band_label": Band(explanation.assessment.band).label,
@@ -183,6 +223,10 @@ def risk_panel(account: Account, *, today: date, explanation: Explanation | None
             history, bands=config.bands, current=explanation.assessment.score, today=today
         ),
         "override": active_override(account),
-        "expected_churn": open_expected_churn(account),
+        "expected_churn": expected_churn,
+        "churn_state": expected_churn
+        and expected_churn_state(
+            expected_churn, account=account, band=explanation.assessment.band, today=today
+        ),
         "history": history[:10],
     }

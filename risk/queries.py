@@ -30,6 +30,7 @@ from risk.models import (
     ExpectedChurn,
     ExpectedChurnStatus,
     ModelStatus,
+    RescoreRun,
     RiskModel,
     Score,
 )
@@ -85,6 +86,15 @@ def active_override_band(today: date) -> Subquery:
     """For an account queryset's annotate(): the band of its override on `today`, or None."""
     latest = active_overrides(today).filter(account=OuterRef("pk")).order_by("-created_at")
     return Subquery(latest.values("band")[:1])
+
+
+def get_run(pk: int) -> RescoreRun:
+    """A rescoring run (runs are the whole portfolio's: each page scopes what it lists); 404
+    otherwise."""
+    try:
+        return RescoreRun.objects.select_related("risk_model", "requested_by").get(pk=pk)
+    except RescoreRun.DoesNotExist:
+        raise Http404("No such run") from None
 
 
 def visible_expected_churns(user: User) -> QuerySet[ExpectedChurn]:

@@ -3,6 +3,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from churnguard.http import AuthedRequest
 from risk.explain import explain_account
 from risk.fact_loader import facts_for_account
 from risk.forms import BandOverrideForm, WhatIfForm
-from risk.presenters import what_if_changes
+from risk.presenters import risk_panel, what_if_changes
 from risk.queries import get_band_override_for_user, model_config, published_model
 from risk.reasons import DEFAULT_SIGNAL_LABELS, translated_default
 from risk.services.overrides import lift_override, override_band
@@ -48,18 +49,49 @@ def what_if(request: AuthedRequest, pk: int) -> HttpResponse:
             "factor_changes": what_if_changes(current.assessment, hypothetical.assessment, labels),
         }
     status = 200 if form.is_valid() else 400
-    return render(request, "accounts/account_detail.html#what-if-result", context, status=status)
+    return render(request, "risk/account_panel.html#what-if-result", context, status=status)
+
+
+RISK_OOB = "risk/account_panel.html#risk-oob"
+
+
+def render_with_live_risk(
+    request: AuthedRequest, template_name: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    """An htmx answer on the account page: the fragment that was posted, then the score head,
+    the "Why" and the expected-churn banner out of band, so a change of scoring facts shows at
+    once everywhere on the page. `context` carries `risk_panel()` as computed after the write."""
+    fragment = render_to_string(template_name, context, request)
+    return HttpResponse(fragment + render_to_string(RISK_OOB, context, request), status=status)
+
+
+def _render_override_drawer(
+    request: AuthedRequest, pk: int, form: BandOverrideForm, *, status: int = 200
+) -> HttpResponse:
+    account = get_account_for_user(request.user, pk)
+    context = {
+        "account": account,
+        "override_form": form,
+        **risk_panel(account, today=timezone.localdate()),
+    }
+    return render_with_live_risk(
+        request, "risk/account_panel.html#band-override", context, status=status
+    )
 
 
 @require_POST
-def override_create(request: AuthedRequest, pk: int):
+def override_create(request: AuthedRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)
     form = BandOverrideForm(request.POST)
     if form.is_valid():
         override_band(
             account=account, user=request.user, today=timezone.localdate(), **form.cleaned_data
         )
+        if request.htmx:
+            return _render_override_drawer(request, pk, BandOverrideForm())
         messages.success(request, _("Band override recorded; it lapses by itself."))
+    elif request.htmx:
+        return _render_override_drawer(request, pk, form, status=400)
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("The override was not recorded: %(errors)s") % {"errors": errors})
@@ -67,9 +99,11 @@ def override_create(request: AuthedRequest, pk: int):
 
 
 @require_POST
-def override_lift(request: AuthedRequest, pk: int, override_pk: int):
+def override_lift(request: AuthedRequest, pk: int, override_pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)
     override = get_band_override_for_user(request.user, override_pk, account=account)
     lift_override(override=override)
+    if request.htmx:
+        return _render_override_drawer(request, pk, BandOverrideForm())
     messages.success(request, _("Band override lifted."))
     return redirect("accounts:detail", pk=pk)

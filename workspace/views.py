@@ -31,6 +31,7 @@ from churnguard.http import AuthedRequest
 from playbooks.presenters import playbook_panel
 from risk.forms import BandOverrideForm, WhatIfForm
 from risk.presenters import risk_panel
+from risk.views import render_with_live_risk
 from tasks.forms import TaskForm
 from tasks.models import Task
 from tasks.queries import account_open_tasks, get_task_for_user
@@ -228,7 +229,7 @@ def phase_change(request: AuthedRequest, pk: int):
         if not request.htmx:
             messages.error(request, _("Unknown journey phase."))
             return redirect("accounts:detail", pk=pk)
-    response = render(
+    response = render_with_live_risk(
         request,
         "accounts/account_detail.html#account-summary",
         _detail_context(request, account, phase_form=form),
@@ -266,16 +267,33 @@ def stakeholder_left(request: AuthedRequest, pk: int, stakeholder_pk: int):
     return redirect("accounts:detail", pk=pk)
 
 
-def _record(request: AuthedRequest, pk: int, form_class, context_key: str, save, done: str):
-    """Shared shape of the small fact forms: validate, call the service, redirect or re-render."""
+def _record(
+    request: AuthedRequest,
+    pk: int,
+    form_class,
+    context_key: str,
+    save,
+    done: str,
+    *,
+    fragment: str,
+):
+    """Shared shape of the small fact forms: validate, call the service, then redirect (or
+    re-render the page with errors); through htmx, answer with the form's own section and the
+    risk panel's parts the new fact moved."""
     account = get_account_for_user(request.user, pk)
     form = form_class(request.POST)
+    template = f"accounts/account_detail.html#{fragment}"
     if form.is_valid():
         save(account, form.cleaned_data)
+        if request.htmx:
+            account = get_account_for_user(request.user, pk)
+            return render_with_live_risk(request, template, _detail_context(request, account))
         messages.success(request, done)
         return redirect("accounts:detail", pk=pk)
-    messages.error(request, _("Nothing was saved: please correct the errors below."))
     context = _detail_context(request, account, **{context_key: form})
+    if request.htmx:
+        return render(request, template, context, status=400)
+    messages.error(request, _("Nothing was saved: please correct the errors below."))
     return render(request, "accounts/account_detail.html", context, status=400)
 
 
@@ -288,6 +306,7 @@ def usage_create(request: AuthedRequest, pk: int):
         "usage_form",
         lambda account, data: record_usage(account=account, **data),
         _("Usage recorded and account rescored."),
+        fragment="adoption",
     )
 
 
@@ -300,6 +319,7 @@ def kpi_create(request: AuthedRequest, pk: int):
         "kpi_form",
         lambda account, data: record_kpi(account=account, user=request.user, **data),
         _("Outcome KPI saved and account rescored."),
+        fragment="outcome-kpis",
     )
 
 
@@ -312,4 +332,5 @@ def signal_create(request: AuthedRequest, pk: int):
         "signal_form",
         lambda account, data: record_signal(account=account, **data),
         _("Signal recorded and account rescored."),
+        fragment="signals",
     )

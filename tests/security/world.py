@@ -12,7 +12,7 @@ from alerts.models import Alert
 from playbooks.catalogue import seed_defaults
 from playbooks.models import Lever, Play, Proposal
 from playbooks.services import propose_lever
-from risk.models import BandOverride, ExpectedChurn, RiskModel
+from risk.models import BandOverride, ExpectedChurn, RescoreRun, RiskModel, Score
 from risk.queries import published_model
 from risk.risk_models.services import create_draft
 from tasks.models import Task
@@ -20,6 +20,9 @@ from teams.models import Role, Team, User
 from tests.factories import AccountFactory, StakeholderFactory, TeamFactory, UserFactory
 
 ACCOUNT_NAME = "Nordwind Voyages"
+# Objects of the whole portfolio, owned by no team (a rescoring run): every role that passes the
+# page's role check reaches them, and their page must not show another team's account.
+PORTFOLIO_SEGMENTS = {"runs"}
 
 
 @dataclass
@@ -35,6 +38,7 @@ class World:
     override: BandOverride
     play: Play
     task: Task
+    run: RescoreRun
     by_segment: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,6 +74,14 @@ def build_world() -> World:
         account=account, band="high", reason="Knows the sponsor well",
         expires_on=timezone.localdate() + timedelta(days=30), created_by=csm,
     )  # fmt: skip
+    run = RescoreRun.objects.create(
+        trigger="nightly", risk_model=published_model(), as_of=now.date(), started_at=now,
+        finished_at=now, status="succeeded", accounts_total=2, accounts_done=2,
+    )  # fmt: skip
+    Score.objects.create(
+        account=account, risk_model=run.risk_model, score=82, band="critical",
+        previous_band="high", contributions_json="[]", computed_at=now, run=run,
+    )  # fmt: skip
     play = Play.objects.filter(phase="defense", is_active=True).first() or Play.objects.first()
     assert play is not None  # seed_defaults() above created the plays
     world = World(
@@ -94,6 +106,7 @@ def build_world() -> World:
             account=account, owner=csm, title="Call the sponsor", due_on=timezone.localdate(),
             created_by=csm, created_at=now,
         ),
+        run=run,
     )  # fmt: skip
     # `pk` is read by the path segment before it: /accounts/<pk>/, /proposals/<pk>/...
     world.by_segment = {
@@ -108,6 +121,7 @@ def build_world() -> World:
         "views": SavedView.objects.create(
             owner=csm, name="Defense", query="phase=defense", shared_with_team=team
         ).pk,
+        "runs": run.pk,
     }
     return world
 
