@@ -9,11 +9,10 @@ from churnguard.views import healthz, readyz
 urlpatterns = [
     path("", analytics_views.home, name="home"),
     path("accounts/", include("workspace.urls")),
-    path("my-day/", include("workspace.day_urls")),
+    path("", include("workspace.page_urls")),
     path("tasks/", include("tasks.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("risk/", include("risk.urls")),
-    path("runs/", include("workspace.run_urls")),
     path("runs/", include("risk.run_urls")),
     path("alerts/", include("alerts.urls")),
     path("settings/api-tokens/", include("api.urls")),

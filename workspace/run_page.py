@@ -6,11 +6,9 @@ in `workspace` because it reads alerts, which sit above risk.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from accounts.queries import visible_accounts
 from alerts.models import Cause
@@ -84,22 +82,15 @@ class AlertChanges:
 
 
 def alerts_of_run(run: RescoreRun, *, user: User) -> list[AlertChanges]:
-    """Alerts opened and closed by the run, per cause, on visible accounts.
-
-    Alerts do not yet record the run that opened or closed them, so this reads the time window
-    from the run's start to the next run's start (or now): an alert a manager's decision closed
-    inside that window is counted too. Swap for the run-keyed query once alerts carry it; the
-    page needs only this list.
-    """
-    later = RescoreRun.objects.filter(started_at__gt=run.started_at).order_by("started_at")
-    end: datetime = later.values_list("started_at", flat=True).first() or timezone.now()
-    opened = Q(opened_at__gte=run.started_at, opened_at__lt=end)
-    closed = Q(closed_at__gte=run.started_at, closed_at__lt=end)
+    """Alerts opened and closed by the run, per cause, on visible accounts (each alert records
+    the run that opened or closed it; a manager's decision closing one is not the run's)."""
+    opened, closed = Q(opened_by_run=run), Q(closed_by_run=run)
     rows = (
         visible_alerts(user)
         .filter(opened | closed)
         .values("cause")
         .annotate(opened=Count("pk", filter=opened), closed=Count("pk", filter=closed))
+        .order_by()
     )
     found = {row["cause"]: row for row in rows}
     return [

@@ -136,23 +136,35 @@ def test_the_run_s_new_proposals_are_shown_not_another_run_s(manager_client, run
     assert "Defense phase with a critical risk band" in content
 
 
-def test_alerts_opened_and_closed_after_the_run_are_counted_until_the_next_run(
+def test_the_alerts_the_run_opened_and_closed_are_counted_not_another_run_s(
     manager_client, run, csm, team
 ):
     account = AccountFactory(team=team, owner=csm)
     after = run.finished_at + timedelta(seconds=1)
     next_run = make_run(started_at=run.started_at + timedelta(hours=1))
-    Alert.objects.create(account=account, cause=Cause.HIGH_RISK, opened_at=after)
+    Alert.objects.create(account=account, cause=Cause.HIGH_RISK, opened_at=after, opened_by_run=run)
     Alert.objects.create(
         account=AccountFactory(team=team, owner=csm),
         cause=Cause.HIGH_RISK,
         opened_at=run.started_at - timedelta(days=3),
         status=AlertStatus.CLOSED,
         closed_at=after,
+        closed_by_run=run,
+    )
+    # Closed by a manager's decision right after the run: not the run's doing.
+    Alert.objects.create(
+        account=AccountFactory(team=team, owner=csm),
+        cause=Cause.EXPECTED_CHURN,
+        opened_at=run.started_at - timedelta(days=1),
+        status=AlertStatus.CLOSED,
+        closed_at=after,
     )
     # Opened by the next run: not this one's.
     Alert.objects.create(
-        account=account, cause=Cause.RENEWAL_AT_RISK, opened_at=next_run.finished_at
+        account=account,
+        cause=Cause.RENEWAL_AT_RISK,
+        opened_at=next_run.finished_at,
+        opened_by_run=next_run,
     )
     response = manager_client.get(reverse("workspace:run-detail", args=[run.pk]))
     rows = {row.cause: (row.opened, row.closed) for row in response.context["page"].alerts}
