@@ -162,7 +162,9 @@ class QueueFilterForm(BoundedInputMixin, forms.Form):
         }
         for name, options in choices.items():
             cast(forms.ChoiceField, self.fields[name]).choices = options
-        self.fields["sort"].initial = self.default_sort
+        # The default sort is listed first, so a page without `?sort=` shows what it applies.
+        sorts = sorted(QUEUE_SORT_CHOICES, key=lambda choice: choice[0] != self.default_sort)
+        cast(forms.ChoiceField, self.fields["sort"]).choices = sorts
 
     def valid_data(self) -> dict[str, Any]:
         # Keep the filters that were valid; the template shows the errors of the others.

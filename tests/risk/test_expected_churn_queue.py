@@ -295,3 +295,17 @@ def test_queue_query_count_is_the_same_at_50_and_500_rows(csm, team, manager, qu
     at_500 = _count_queries(client, query)
     assert at_50 == at_500
     assert at_500 <= 10
+
+
+@pytest.mark.django_db
+def test_the_queue_and_its_refusals_read_in_french(csm, team, manager):
+    rows = _proposals(1, team, csm)
+    client = client_for(manager)
+    french = {"Accept-Language": "fr"}
+    content = client.get(reverse(QUEUE), headers=french).content.decode()
+    for expected in ("Décider des comptes sélectionnés", "Confirmer la sélection", "Trier par"):
+        assert expected in content
+    refused = client.post(
+        reverse(BULK), {"ids": [rows[0].pk], "decision": "confirm", "reason": ""}, headers=french
+    )
+    assert "Un motif est obligatoire" in refused.content.decode()
