@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Band, Phase, Segment
 from playbooks.default_wording import in_reader_language
-from playbooks.levers import PARAM_UNITS
 from playbooks.models import (
     GIVE_BACK_LABELS,
     ApprovalPolicy,
@@ -24,6 +23,7 @@ from playbooks.models import (
     Strategy,
     StrategySetting,
 )
+from playbooks.presenters import param_value_text
 from playbooks.queries import DEFAULT_POLICY, PolicyInForce, policy_in_force, strategy_in_force
 from playbooks.setup_queries import in_force_from
 
@@ -58,6 +58,7 @@ def param_unit_text(unit: str, currency: str) -> str:
         "days": _("days"),
         "money": currency,
         "money_per_month": _("%(currency)s a month") % {"currency": currency},
+        "money_per_day": _("%(currency)s a day") % {"currency": currency},
         "percent": "%",
         "count": "",
     }
@@ -100,7 +101,6 @@ def _param_lines(change: LeverChange, labels: dict[str, str], currency: str) -> 
     for name in names:
         stored = _dict(new_limits.get(name)).get("label") or labels.get(name) or name
         label = in_reader_language(str(stored))
-        unit = param_unit_text(PARAM_UNITS.get(name, "count"), currency)
         pairs: list[tuple[str, str, dict[str, Any], dict[str, Any], str | None]] = [
             (_("%(param)s: default"), "default_params", old_defaults, new_defaults, None),
             (_("%(param)s: minimum"), "param_limits", old_limits, new_limits, "min"),
@@ -115,11 +115,15 @@ def _param_lines(change: LeverChange, labels: dict[str, str], currency: str) -> 
                 lines.append(
                     ChangeLine(
                         label=wording % {"param": label},
-                        before=f"{old_value} {unit}".strip() if old_value is not None else "–",
-                        after=f"{new_value} {unit}".strip() if new_value is not None else "–",
+                        before=_value_text(name, old_value, currency),
+                        after=_value_text(name, new_value, currency),
                     )
                 )
     return lines
+
+
+def _value_text(name: str, value: object, currency: str) -> str:
+    return "–" if value is None else param_value_text(name, value, currency)
 
 
 def lever_change_lines(

@@ -22,7 +22,6 @@ from .impact import (
     HORIZON_MONTHS,
     KIND_PARAMS,
     LEVER_KINDS,
-    PARAM_UNITS,
     PHASES,
     AccountContext,
     Impact,

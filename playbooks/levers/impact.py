@@ -62,23 +62,6 @@ KIND_PARAMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 LEVER_KINDS: tuple[str, ...] = tuple(KIND_PARAMS)
 
-# What each parameter counts, so it is shown with its unit: "money_per_month" is in the
-# account's currency each month, "percent" in percent points (10 is 10 %).
-PARAM_UNITS: Mapping[str, str] = MappingProxyType(
-    {
-        "months": "months",
-        "extra_months": "months",
-        "days": "days",
-        "instalments": "count",
-        "percent": "percent",
-        "upgrade_mrr": "money_per_month",
-        "value_mrr": "money_per_month",
-        "feature_mrr": "money_per_month",
-        "day_rate": "money_per_day",
-        "balance": "money",
-    }
-)
-
 
 class LeverParamError(ValueError):
     """A lever parameter is missing, unknown or out of its limits; `field` names it."""

@@ -11,13 +11,14 @@ GIVE_BACKS: tuple[str, ...] = ("success_story", "webinar", "reference", "longer_
 
 # The unit of each parameter the formulas read (impact.KIND_PARAMS), as a code the interface
 # words: "money" is in the account's (or the catalogue's) currency, "money_per_month" the same a
-# month, "count" a plain number of things.
+# month ("money_per_day" a day), "percent" in percent points (10 is 10 %), "count" a plain number
+# of things.
 PARAM_UNITS: Mapping[str, str] = MappingProxyType(
     {
         "months": "months",
         "extra_months": "months",
         "days": "days",
-        "day_rate": "money",
+        "day_rate": "money_per_day",
         "balance": "money",
         "upgrade_mrr": "money_per_month",
         "value_mrr": "money_per_month",
@@ -34,6 +35,7 @@ UNIT_CEILINGS: Mapping[str, Decimal] = MappingProxyType(
         "days": Decimal("365"),
         "money": Decimal("10000000"),
         "money_per_month": Decimal("1000000"),
+        "money_per_day": Decimal("100000"),
         "count": Decimal("60"),
         "percent": Decimal("100"),
     }

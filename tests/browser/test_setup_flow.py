@@ -75,11 +75,11 @@ def test_admin_edits_a_lever_and_sees_the_recommendation_change(
     page.get_by_role("button", name="Save the lever").click()
     expect(page.locator(".messages")).to_contain_text("Lever saved")
     history = page.locator(".lever-history")
-    expect(history).to_contain_text("Discount percentage: default: 30 % → 45 %")
+    expect(history).to_contain_text("Discount percentage: default: 30% → 45%")
     expect(history).to_contain_text("Summer push on at-risk travel accounts")
     assert LeverChange.objects.get().changed_by == head_of_cs
 
     # The account's recommendation now starts from the new default, and costs accordingly.
     page.goto(f"/accounts/{at_risk.pk}/")
-    expect(downsell).to_contain_text("Discount percentage: 45")
+    expect(downsell).to_contain_text("Discount percentage: 45%")
     expect(downsell).to_contain_text("€2,700")
