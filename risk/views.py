@@ -56,13 +56,19 @@ RISK_OOB = "risk/account_panel.html#risk-oob"
 
 
 def render_with_live_risk(
-    request: AuthedRequest, template_name: str, context: dict, *, status: int = 200
+    request: AuthedRequest,
+    template_name: str,
+    context: dict,
+    *,
+    status: int = 200,
+    also: tuple[str, ...] = (),
 ) -> HttpResponse:
     """An htmx answer on the account page: the fragment that was posted, then the score head,
-    the "Why" and the expected-churn banner out of band, so a change of scoring facts shows at
-    once everywhere on the page. `context` carries `risk_panel()` as computed after the write."""
-    fragment = render_to_string(template_name, context, request)
-    return HttpResponse(fragment + render_to_string(RISK_OOB, context, request), status=status)
+    the "Why" and the expected-churn banner out of band (and the `also` templates, out-of-band
+    parts of the page that composes the panel), so a change of scoring facts shows at once
+    everywhere on the page. `context` carries `risk_panel()` as computed after the write."""
+    parts = [render_to_string(name, context, request) for name in (template_name, RISK_OOB, *also)]
+    return HttpResponse("".join(parts), status=status)
 
 
 def _render_override_drawer(

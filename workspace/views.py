@@ -208,6 +208,10 @@ def touchpoint_create(request: AuthedRequest, pk: int):
     return render(request, "accounts/account_detail.html#touchpoints", context, status=400)
 
 
+# Out-of-band parts outside the risk panel that a phase change or a fact entry moves.
+ACCOUNT_OOB = "accounts/account_detail.html#account-oob"
+
+
 @require_POST
 def phase_change(request: AuthedRequest, pk: int):
     account = get_account_for_user(request.user, pk)
@@ -234,6 +238,7 @@ def phase_change(request: AuthedRequest, pk: int):
         "accounts/account_detail.html#account-summary",
         _detail_context(request, account, phase_form=form),
         status=status,
+        also=(ACCOUNT_OOB,),
     )
     return trigger_client_event(response, "accountChanged")
 
@@ -287,7 +292,8 @@ def _record(
         save(account, form.cleaned_data)
         if request.htmx:
             account = get_account_for_user(request.user, pk)
-            return render_with_live_risk(request, template, _detail_context(request, account))
+            context = _detail_context(request, account)
+            return render_with_live_risk(request, template, context, also=(ACCOUNT_OOB,))
         messages.success(request, done)
         return redirect("accounts:detail", pk=pk)
     context = _detail_context(request, account, **{context_key: form})

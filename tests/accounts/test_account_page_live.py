@@ -180,3 +180,13 @@ def test_an_outsider_cannot_change_the_phase(outsider, scored):
     response = change_phase(client_for(outsider), scored, "defense")
     assert response.status_code == 404
     assert Account.objects.get(pk=scored.pk).phase == "maturation"
+
+
+def test_a_phase_change_refreshes_the_phase_s_plays_and_the_recent_changes(csm_client, scored):
+    content = change_phase(csm_client, scored, "defense").content.decode()
+    playbook = oob_part(content, "account-playbook")
+    assert "Plays for the Defense phase" in playbook
+    assert "Plays for the Maturation phase" not in content
+    assert re.search(r'<section id="recent-changes"[^>]*hx-swap-oob="true"', content)
+    changes = content[content.index('id="recent-changes"') :]
+    assert "maturation → defense" in changes

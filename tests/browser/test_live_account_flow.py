@@ -40,4 +40,5 @@ def test_changing_the_phase_moves_the_score_at_the_top_without_a_reload(
     after = Account.objects.get(pk=account.pk).risk_score
     expect(score).to_have_text(str(after))
     expect(page.locator("#risk-why")).to_contain_text("In defense since")
+    expect(page.locator("#play-checklist")).to_contain_text("Plays for the Defense phase")
     assert page.evaluate("window.stillTheSamePage") is True

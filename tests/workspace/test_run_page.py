@@ -241,3 +241,11 @@ def test_the_run_page_s_queries_are_the_same_at_50_and_500_moves(manager_client,
     at_500 = queries_of_the_run_page(manager_client, run)
     assert at_50 == at_500
     assert at_500 <= 24
+
+
+def test_the_run_page_reads_in_french(manager_client, run):
+    url = reverse("workspace:run-detail", args=[run.pk])
+    content = manager_client.get(url, headers={"Accept-Language": "fr"}).content.decode()
+    assert "Comptes dont la bande a changé" in content
+    assert "2\u00a0min 5\u00a0s" in content
+    assert "Accounts whose band moved" not in content
