@@ -63,8 +63,9 @@ PAGE_SIZE = 50
 FILTER_FORM_TTL_SECONDS = 300
 # Tables are retired by the version bump; the TTL only bounds a bump lost to a Redis outage.
 TABLE_TTL_SECONDS = 300
-# A user's columns are forgotten when they change them; the TTL only bounds a lost delete.
-USER_TTL_SECONDS = 3600
+# The reader's facts are re-read when the portfolio or a saved view changes; the TTL bounds what
+# neither announces (the user moved to another team) and a lost delete of their columns.
+USER_TTL_SECONDS = 300
 ROWS_TEMPLATE = "accounts/triage_rows.jinja"
 
 
