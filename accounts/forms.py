@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -27,6 +28,7 @@ from accounts.presenters import COLUMN_CHOICES
 from accounts.queries import DEFAULT_SORT, SORT_CHOICES, SORTS, TriageFilters
 from churnguard.validation import BoundedInputMixin, validate_currency_code
 from churnguard.widgets import FastSelect, SuggestInput
+from teams.models import Team
 
 StrOrLazy = str | Promise
 Choices = list[tuple[str, StrOrLazy]]
@@ -135,7 +137,7 @@ class SavedViewForm(BoundedInputMixin, forms.ModelForm):
         fields = ["name", "shared_with_team"]
         labels = {"name": _("View name"), "shared_with_team": _("Visible to")}
 
-    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["shared_with_team"])
         field.queryset = teams

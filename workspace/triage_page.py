@@ -19,9 +19,11 @@ cached `TriageUser`: no query when warm).
 import hashlib
 import time
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.template import engines
 from django.template.loader import render_to_string
@@ -31,6 +33,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.forms import TriageColumnsForm, TriageFilterForm
+from accounts.models import Account
 from accounts.presenters import (
     DEFAULT_COLUMNS,
     TRIAGE_COLUMNS,
@@ -63,8 +66,9 @@ PAGE_SIZE = 50
 FILTER_FORM_TTL_SECONDS = 300
 # Tables are retired by the version bump; the TTL only bounds a bump lost to a Redis outage.
 TABLE_TTL_SECONDS = 300
-# A user's columns are forgotten when they change them; the TTL only bounds a lost delete.
-USER_TTL_SECONDS = 3600
+# The reader's facts are re-read when the portfolio or a saved view changes; the TTL bounds what
+# neither announces (the user moved to another team) and a lost delete of their columns.
+USER_TTL_SECONDS = 300
 ROWS_TEMPLATE = "accounts/triage_rows.jinja"
 
 
@@ -197,17 +201,17 @@ def _results_html(
     name = f"{today}:{get_language()}:{scope}:{query.urlencode()}:{filters!r}:{columns}"
     key = None
     if settings.TRIAGE_FRAGMENT_CACHE and version is not None:
-        key = (
-            "triage-table:" + hashlib.sha256(f"{version}:{page_number}:{name}".encode()).hexdigest()
-        )
+        versioned = f"{version}:{page_number}:{name}"
+        key = "triage-table:" + hashlib.sha256(versioned.encode()).hexdigest()
         if (html := cache.get(key)) is not None:
             return html
     accounts = triage_accounts(user=request.user, filters=filters, today=today)
     totals = _totals(accounts, scope, filters, today, version)
     # A CSM's band override shows beside the computed band, so the list does not hide it.
     accounts = accounts.annotate(override_band=active_override_band(today))
+    # Its page() slices by page size alone; the total comes from the aggregate above.
     paginator = CachedCountPaginator(accounts.values(*TRIAGE_FIELDS), PAGE_SIZE)
-    paginator.count = totals.count  # the aggregate counted them already
+    paginator.count = totals.count
     page = paginator.get_page(page_number)
     rows = triage_rows(list(page), today=today)
     # Jinja2's own environment (it caches compiled templates): the backend's wrapper would add
@@ -231,7 +235,11 @@ def _results_html(
 
 
 def _totals(
-    accounts, scope: str, filters: TriageFilters, today: object, version: int | None
+    accounts: QuerySet[Account],
+    scope: str,
+    filters: TriageFilters,
+    today: date,
+    version: int | None,
 ) -> TriageTotals:
     """The view's count and MRR; cached under the portfolio version, so never stale."""
     if not settings.TRIAGE_FRAGMENT_CACHE or version is None:

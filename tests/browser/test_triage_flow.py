@@ -63,7 +63,7 @@ def test_filter_swaps_the_table_back_restores_it_and_a_name_opens_the_account(
     expect(page.locator("#account-table")).to_contain_text("Nordwind Voyages")
     expect(page.locator("#account-table")).to_contain_text("Borealis Health")
     expect(page.locator("#account-table")).not_to_contain_text("Atlas Freight")
-    expect(page.locator("#account-table .result-count")).to_have_text("2 accounts")
+    expect(page.locator("#account-table .result-count")).to_have_text("2 accounts · MRR €4,000")
     expect(page).to_have_url(re.compile(r"/accounts/\?(.*&)?phase=defense(&|$)"))
     assert_not_reloaded(page)
 
