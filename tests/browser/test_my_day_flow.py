@@ -4,11 +4,11 @@ log a touchpoint with a follow-up → the task closes and the follow-up is on th
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.utils import timezone
 
-from accounts.models import Touchpoint
+from accounts.models import Account, Touchpoint
 from tasks.models import SourceKind, Task, TaskStatus
 from tests.factories import AccountFactory
 
@@ -27,7 +27,7 @@ def test_a_csms_morning_closes_an_overdue_task_with_a_touchpoint(
     logged_in_page: Page, csm, team
 ) -> None:
     today = timezone.localdate()
-    account = AccountFactory(team=team, owner=csm, name="Nordwind Voyages")
+    account = cast(Account, AccountFactory(team=team, owner=csm, name="Nordwind Voyages"))
     overdue = Task.objects.create(
         account=account, owner=csm, title="Call Anna about the renewal",
         due_on=today - timedelta(days=2), created_by=csm, created_at=timezone.now(),
