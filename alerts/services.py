@@ -30,7 +30,7 @@ from churnguard.mail import single_line
 from risk.models import ExpectedChurn, RescoreRun, Score
 from tasks.models import Priority, SourceKind, Task
 from tasks.queries import tasks_due_by_owner
-from tasks.services import TaskError, create_task
+from tasks.services import create_task_for_first_able
 from tasks.titles import with_titles
 from teams.models import User, email_language
 
@@ -205,23 +205,15 @@ def record_feedback(*, alert: Alert, user: User, useful: bool) -> None:
 def make_alert_task(*, alert: Alert, user: User, today: date) -> Task:
     """A high-priority task, due today, to act on the alert: for the account's owner, or for
     `user` when the owner cannot take it. Idempotent: the alert's open task if it has one."""
-    account = alert.account
-    for owner in (account.owner, user):
-        if owner is None:
-            continue
-        try:
-            return create_task(
-                account=account,
-                owner=owner,
-                due_on=today,
-                created_by=user,
-                priority=Priority.HIGH,
-                source_kind=SourceKind.ALERT,
-                source_id=str(alert.pk),
-            )
-        except TaskError:
-            continue
-    raise AlertError(gettext("Nobody can take this task."))
+    return create_task_for_first_able(
+        owners=[alert.account.owner, user],
+        account=alert.account,
+        due_on=today,
+        created_by=user,
+        priority=Priority.HIGH,
+        source_kind=SourceKind.ALERT,
+        source_id=str(alert.pk),
+    )
 
 
 def send_digests(*, run: RescoreRun) -> int:

@@ -34,6 +34,8 @@ from playbooks.models import (
     StrategySetting,
 )
 from risk.queries import QueueFilters, filter_queue
+from tasks.models import SourceKind
+from tasks.queries import open_source_ids
 from teams.access import is_admin, is_manager, managed_team_ids
 from teams.models import User
 
@@ -231,6 +233,8 @@ def lever_outcome_stats(user: User) -> list[LeverStats]:
 class PlayItem:
     play: Play
     check: PlayCheck | None
+    # The play was started ("Start these plays") and its task is still open.
+    has_open_task: bool = False
 
     @property
     def is_done(self) -> bool:
@@ -246,4 +250,5 @@ def play_checklist(account: Account) -> list[PlayItem]:
             "done_by"
         )
     }
-    return [PlayItem(play, checks.get(play.pk)) for play in plays]
+    started = open_source_ids(account=account, source_kind=SourceKind.PLAY)
+    return [PlayItem(play, checks.get(play.pk), str(play.pk) in started) for play in plays]

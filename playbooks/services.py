@@ -50,7 +50,7 @@ from playbooks.rules import why_not_decide, why_not_manage, why_not_run
 from playbooks.signals import proposal_decided
 from tasks.models import SourceKind
 from tasks.queries import open_source_ids
-from tasks.services import TaskError, complete_source_task, create_task
+from tasks.services import TaskError, complete_source_task, create_task_for_first_able
 from teams.models import User, email_language
 
 logger = logging.getLogger(__name__)
@@ -213,23 +213,17 @@ def _give_back_task(proposal: Proposal, *, decided_by: User | None, today: date)
     """
     if not proposal.give_back:
         return
-    account = proposal.account
-    for owner in (account.owner, proposal.proposed_by):
-        if owner is None:
-            continue
-        try:
-            create_task(
-                account=account,
-                owner=owner,
-                due_on=today + timedelta(days=GIVE_BACK_DUE_DAYS),
-                created_by=decided_by,
-                source_kind=SourceKind.GIVE_BACK,
-                source_id=str(proposal.pk),
-            )
-        except TaskError:
-            continue
-        return
-    logger.warning("Proposal %s: nobody can take its give-back task", proposal.pk)
+    try:
+        create_task_for_first_able(
+            owners=[proposal.account.owner, proposal.proposed_by],
+            account=proposal.account,
+            due_on=today + timedelta(days=GIVE_BACK_DUE_DAYS),
+            created_by=decided_by,
+            source_kind=SourceKind.GIVE_BACK,
+            source_id=str(proposal.pk),
+        )
+    except TaskError:
+        logger.warning("Proposal %s: nobody can take its give-back task", proposal.pk)
 
 
 @transaction.atomic
@@ -498,15 +492,14 @@ def start_plays(*, account: Account, user: User, today: date) -> int:
     """
     done = PlayCheck.objects.filter(account=account).values("play_id")
     plays = Play.objects.filter(phase=account.phase, is_active=True).exclude(pk__in=done)
-    owner = account.owner if account.owner is not None and account.owner.is_active else user
     started = open_source_ids(account=account, source_kind=SourceKind.PLAY)
     created = 0
     for position, play in enumerate(plays, start=1):
         if str(play.pk) in started:
             continue
-        create_task(
+        create_task_for_first_able(
+            owners=[account.owner, user],
             account=account,
-            owner=owner,
             due_on=today + timedelta(days=PLAY_TASK_SPACING_DAYS * position),
             created_by=user,
             source_kind=SourceKind.PLAY,

@@ -4,7 +4,9 @@ A generated task (any source but "manual") is unique while open per account and 
 for it again returns the open one (`create_task` is idempotent for them).
 """
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -70,6 +72,20 @@ def create_task(
         if found is None:
             raise
         return found
+
+
+def create_task_for_first_able(*, owners: Sequence[User | None], **task: Any) -> Task:
+    """`create_task` for the first of `owners` who can take the task (active, sees the account):
+    a generated task goes to the account's owner, or to the next person named when the owner
+    cannot take it. Raises TaskError when nobody can."""
+    for owner in owners:
+        if owner is None:
+            continue
+        try:
+            return create_task(owner=owner, **task)
+        except TaskError:
+            continue
+    raise TaskError(_("Nobody can take this task."))
 
 
 def _open_from_source(account: Account, source_kind: str, source_id: str) -> Task | None:

@@ -5,6 +5,8 @@ Actions answer htmx with the task's row (`tasks/task_row.html`), and redirect ot
 page the form names in `next`.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -102,34 +104,29 @@ def _row(request: AuthedRequest, task: Task, *, status: int = 200, **extra: obje
     return redirect(safe_next_url(request, reverse("tasks:list")))
 
 
-@require_POST
-def task_complete(request: AuthedRequest, pk: int) -> HttpResponse:
+def _close(request: AuthedRequest, pk: int, close: Callable[..., Task], done: str) -> HttpResponse:
+    """Done or cancelled: the same form (an optional note), the same answers."""
     task = get_task_for_user(request.user, pk)
     form = CloseForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        task = complete_task(task=task, user=request.user, note=note)
+        task = close(task=task, user=request.user, note=note)
     except TaskError as error:
         messages.info(request, error.message)
     else:
         if not request.htmx:
-            messages.success(request, _("Task done."))
+            messages.success(request, done)
     return _row(request, task)
+
+
+@require_POST
+def task_complete(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _close(request, pk, complete_task, _("Task done."))
 
 
 @require_POST
 def task_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = get_task_for_user(request.user, pk)
-    form = CloseForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        task = cancel_task(task=task, user=request.user, note=note)
-    except TaskError as error:
-        messages.info(request, error.message)
-    else:
-        if not request.htmx:
-            messages.success(request, _("Task cancelled."))
-    return _row(request, task)
+    return _close(request, pk, cancel_task, _("Task cancelled."))
 
 
 @require_POST

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,7 +81,9 @@ def _touchpoint_form(working_on: Task | None) -> TouchpointWithFollowUpForm:
 def _task_context(request: AuthedRequest, account) -> dict:
     """The tasks panel: the account's open tasks, the new-task form, the task being worked on."""
     working_on = _account_task(request.user, account, request.GET.get("task"))
-    owners = owners_visible_to(request.user).filter(team_id=account.team_id)
+    owners = owners_visible_to(request.user).filter(
+        Q(team_id=account.team_id) | Q(pk=request.user.pk)
+    )
     tasks = list(account_open_tasks(account))
     with_titles([*tasks, *([working_on] if working_on else [])])
     return {

@@ -279,3 +279,12 @@ def test_the_digest_lists_overdue_and_due_today_tasks_even_when_nothing_moved(
     assert "Next week" not in body
     assert mail.outbox[0].subject == "ChurnGuard: your tasks for today"
     assert DigestSent.objects.filter(run=run, user=csm).exists()
+
+
+def test_a_started_play_shows_its_open_task_on_the_checklist(at_risk, plays, csm, today):
+    start_plays(account=at_risk, user=csm, today=today)
+    set_play_done(account=at_risk, play=plays[0], user=csm, done=True)
+    page = client_for(csm).get(reverse("accounts:detail", args=[at_risk.pk]))
+    items = page.context["playbook"].plays
+    assert [item.has_open_task for item in items] == [False] + [True] * (len(plays) - 1)
+    assert page.content.decode().count("task open") == len(plays) - 1

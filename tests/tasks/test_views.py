@@ -195,3 +195,16 @@ def test_the_task_list_reads_in_french(csm_client, overdue):
     response = csm_client.get(reverse("tasks:list"))
     body = response.content.decode()
     assert "Tâches" in body and "en retard depuis le" in body
+
+
+def test_the_task_list_is_paginated_and_keeps_its_filters(manager, csm, account, today):
+    Task.objects.bulk_create(
+        Task(account=account, owner=csm, title=f"Call {i}", due_on=today, created_at=timezone.now())
+        for i in range(60)
+    )
+    client = client_for(manager)
+    first = client.get(reverse("tasks:list"), {"owner": "all"})
+    assert len(first.context["page"].object_list) == 50
+    assert "?owner=all&amp;page=2" in first.content.decode()
+    second = client.get(reverse("tasks:list"), {"owner": "all", "page": 2})
+    assert len(second.context["page"].object_list) == 10
