@@ -5,6 +5,7 @@ from django.urls import include, path
 from analytics import views as analytics_views
 from api.v1 import api_urls
 from churnguard.views import healthz, readyz
+from teams.forms import LoginForm
 
 urlpatterns = [
     path("", analytics_views.home, name="home"),
@@ -21,7 +22,7 @@ urlpatterns = [
     path("data/", include("dataio.urls")),
     path("analytics/", include("analytics.urls")),
     path("profile/", include("teams.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

@@ -42,3 +42,12 @@ def test_the_lock_page_is_in_french_for_a_french_reader(csm):
         response = attempt(client, "wrong")
     assert response.status_code == 429
     assert "Réessayez dans 15 minutes" in response.content.decode()
+
+
+@pytest.mark.parametrize("length", [151, 256, 5000])
+def test_an_overlong_user_name_is_a_wrong_login_not_a_crash(length):
+    # The failed-login log keeps 255 characters; PostgreSQL refused a longer one with a 500.
+    response = Client().post("/login/", {"username": "x" * length, "password": "secret"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert "match. Please try again." in response.content.decode()
