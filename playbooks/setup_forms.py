@@ -126,12 +126,11 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
         super().__init__(data, initial=self._initial(lever))
         self.lever = lever
         self.param_names: tuple[str, ...] = KIND_PARAMS.get(lever.kind, ())
-        limits = lever.param_limits if isinstance(lever.param_limits, dict) else {}
-        self.whole = {
-            name: bool(isinstance(limits.get(name), dict) and limits[name].get("whole") is True)
-            for name in self.param_names
+        limits = lever.param_limits  # _entry copes with a row broken by hand
+        self.whole = {name: _entry(limits, name).get("whole") is True for name in self.param_names}
+        self.labels = {
+            name: str(_entry(limits, name).get("label") or name) for name in self.param_names
         }
-        self.labels = {name: self._stored_label(limits, name) for name in self.param_names}
         for name in self.param_names:
             label = in_reader_language(self.labels[name])
             for bound in BOUNDS:
@@ -141,12 +140,6 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
                     required=required,
                     whole=self.whole[name],
                 )
-
-    @staticmethod
-    def _stored_label(limits: dict[str, Any], name: str) -> str:
-        entry = limits.get(name)
-        label = entry.get("label") if isinstance(entry, dict) else None
-        return str(label) if label else name
 
     @staticmethod
     def _initial(lever: Lever) -> dict[str, object]:
@@ -159,10 +152,9 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
             "segments": lever.segments,
             "give_backs": lever.give_backs,
         }
-        defaults = lever.default_params if isinstance(lever.default_params, dict) else {}
-        limits = lever.param_limits if isinstance(lever.param_limits, dict) else {}
         for name in KIND_PARAMS.get(lever.kind, ()):
-            entry = _entry(limits, name)
+            entry = _entry(lever.param_limits, name)
+            defaults = lever.default_params if isinstance(lever.default_params, dict) else {}
             values = {
                 "default": defaults.get(name),
                 "min": entry.get("min"),
