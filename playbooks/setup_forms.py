@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import DateInput
 from accounts.models import Band, Phase, Segment
 from churnguard.validation import BoundedInputMixin, validate_currency_code
 from playbooks.default_wording import in_reader_language
@@ -83,7 +84,13 @@ def _number_field(label: str, *, required: bool, whole: bool) -> forms.DecimalFi
 class LeverSetupForm(BoundedInputMixin, forms.Form):
     """Everything an admin may change on a lever; its kind (the formula) stays as it is."""
 
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_(
+            "A name from the shipped catalogue shows in each reader's language until edited."
+        ),
+    )
     is_active = forms.BooleanField(label=_("Offered to CSMs"), required=False)
     order = forms.IntegerField(
         label=_("Order in the catalogue"), min_value=0, max_value=32767, initial=100
@@ -261,9 +268,7 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
 class DatedSettingForm(BoundedInputMixin, forms.Form):
     """A setting that takes effect from a date: today or later, never rewriting the past."""
 
-    effective_from = forms.DateField(
-        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label=_("In force from"), widget=DateInput())
     note = forms.CharField(
         label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -59,7 +59,7 @@ def test_admin_edits_a_lever_and_sees_the_recommendation_change(
 
     # The menu leads to the set-up page, and its list to the lever's form.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Set-up").click()
-    page.get_by_role("link", name="Edit Temporary downsell").click()
+    page.get_by_role("link", name="Temporary downsell", exact=True).click()
     percent = page.get_by_label("Discount percentage: default")
     expect(percent).to_have_value("30")
 

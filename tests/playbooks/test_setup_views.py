@@ -108,7 +108,8 @@ def test_lever_page_shows_each_parameter_as_typed_fields_with_labels_and_units(a
     assert "Months: maximum" in page
     assert 'name="percent__default"' in page and 'value="30"' in page
     assert 'type="number"' in page
-    assert "<td>%</td>" in page and "<td>months</td>" in page
+    assert '<small class="muted unit">%</small>' in page
+    assert '<small class="muted unit">months</small>' in page
     assert "{" not in page.split("<main", 1)[1]  # no JSON anywhere in the page
 
 
