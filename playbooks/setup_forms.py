@@ -81,6 +81,17 @@ def _number_field(label: str, *, required: bool, whole: bool) -> forms.DecimalFi
     )
 
 
+def _ticks(label: Any, choices: Any, help_text: Any = "") -> forms.MultipleChoiceField:
+    """Codes as checkboxes; none ticked is allowed (for where a lever applies: everywhere)."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class LeverSetupForm(BoundedInputMixin, forms.Form):
     """Everything an admin may change on a lever; its kind (the formula) stays as it is."""
 
@@ -95,32 +106,11 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
     order = forms.IntegerField(
         label=_("Order in the catalogue"), min_value=0, max_value=32767, initial=100
     )
-    phases = forms.MultipleChoiceField(
-        label=_("Journey phases"),
-        choices=Phase.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every phase."),
-    )
-    bands = forms.MultipleChoiceField(
-        label=_("Risk bands"),
-        choices=Band.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every band."),
-    )
-    segments = forms.MultipleChoiceField(
-        label=_("Segments"),
-        choices=Segment.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every segment."),
-    )
-    give_backs = forms.MultipleChoiceField(
-        label=_("What to ask in return"),
-        choices=[(code, GIVE_BACK_LABELS[code]) for code in GIVE_BACKS],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    phases = _ticks(_("Journey phases"), Phase.choices, _("None ticked: every phase."))
+    bands = _ticks(_("Risk bands"), Band.choices, _("None ticked: every band."))
+    segments = _ticks(_("Segments"), Segment.choices, _("None ticked: every segment."))
+    give_backs = _ticks(
+        _("What to ask in return"), [(code, GIVE_BACK_LABELS[code]) for code in GIVE_BACKS]
     )
     note = forms.CharField(
         label=_("Why this change (optional)"),
