@@ -4,6 +4,7 @@ from churnguard.admin_history import KeepsHistoryAdmin
 from playbooks.models import (
     ApprovalPolicy,
     Lever,
+    LeverChange,
     Play,
     PlayCheck,
     Proposal,
@@ -28,13 +29,25 @@ class LeverAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class SetByAdmin(KeepsHistoryAdmin):
+    """Dated settings are the history of the setting: kept, and they record who set them."""
+
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(StrategySetting)
-class StrategySettingAdmin(admin.ModelAdmin):
-    list_display = ["effective_from", "strategy", "note"]
+class StrategySettingAdmin(SetByAdmin):
+    list_display = ["effective_from", "strategy", "note", "created_by"]
+    list_select_related = ["created_by"]
 
 
 @admin.register(ApprovalPolicy)
-class ApprovalPolicyAdmin(admin.ModelAdmin):
+class ApprovalPolicyAdmin(SetByAdmin):
     list_display = [
         "effective_from",
         "currency",
@@ -42,7 +55,24 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
         "auto_mrr",
         "manager_cash",
         "manager_mrr",
+        "created_by",
     ]
+    list_select_related = ["created_by"]
+
+
+@admin.register(LeverChange)
+class LeverChangeAdmin(KeepsHistoryAdmin):
+    """Read-only: written by the set-up page's service with every lever edit."""
+
+    list_display = ["lever", "changed_by", "changed_at"]
+    list_filter = ["lever"]
+    list_select_related = ["lever", "changed_by"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Play)

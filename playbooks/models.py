@@ -6,6 +6,7 @@ signed from our side: negative is a cost to us.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -152,6 +153,18 @@ class Lever(models.Model):
             )
 
 
+def set_by_field() -> "models.ForeignKey[Any, Any]":
+    """Who set a dated setting; empty on rows set before the set-up pages recorded it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class StrategySetting(models.Model):
     """The company's crisis strategy from a date on; the latest one started is in force."""
 
@@ -159,14 +172,7 @@ class StrategySetting(models.Model):
     effective_from = models.DateField(_("in force from"), unique=True)
     note = models.TextField(_("why"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("set by"),
-        on_delete=models.PROTECT,
-        null=True,  # rows set before the in-app set-up page recorded who
-        blank=True,
-        related_name="+",
-    )
+    created_by = set_by_field()
 
     class Meta:
         ordering = ["-effective_from"]
@@ -223,14 +229,7 @@ class ApprovalPolicy(models.Model):
     )
     note = models.TextField(_("why"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("set by"),
-        on_delete=models.PROTECT,
-        null=True,  # rows set before the in-app set-up page recorded who
-        blank=True,
-        related_name="+",
-    )
+    created_by = set_by_field()
 
     class Meta:
         ordering = ["-effective_from"]

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import DateInput
 from accounts.models import Band, Phase, Segment
 from churnguard.validation import BoundedInputMixin, validate_currency_code
 from playbooks.default_wording import in_reader_language
@@ -80,40 +81,36 @@ def _number_field(label: str, *, required: bool, whole: bool) -> forms.DecimalFi
     )
 
 
+def _ticks(label: Any, choices: Any, help_text: Any = "") -> forms.MultipleChoiceField:
+    """Codes as checkboxes; none ticked is allowed (for where a lever applies: everywhere)."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class LeverSetupForm(BoundedInputMixin, forms.Form):
     """Everything an admin may change on a lever; its kind (the formula) stays as it is."""
 
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_(
+            "A name from the shipped catalogue shows in each reader's language until edited."
+        ),
+    )
     is_active = forms.BooleanField(label=_("Offered to CSMs"), required=False)
     order = forms.IntegerField(
         label=_("Order in the catalogue"), min_value=0, max_value=32767, initial=100
     )
-    phases = forms.MultipleChoiceField(
-        label=_("Journey phases"),
-        choices=Phase.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every phase."),
-    )
-    bands = forms.MultipleChoiceField(
-        label=_("Risk bands"),
-        choices=Band.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every band."),
-    )
-    segments = forms.MultipleChoiceField(
-        label=_("Segments"),
-        choices=Segment.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every segment."),
-    )
-    give_backs = forms.MultipleChoiceField(
-        label=_("What to ask in return"),
-        choices=[(code, GIVE_BACK_LABELS[code]) for code in GIVE_BACKS],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    phases = _ticks(_("Journey phases"), Phase.choices, _("None ticked: every phase."))
+    bands = _ticks(_("Risk bands"), Band.choices, _("None ticked: every band."))
+    segments = _ticks(_("Segments"), Segment.choices, _("None ticked: every segment."))
+    give_backs = _ticks(
+        _("What to ask in return"), [(code, GIVE_BACK_LABELS[code]) for code in GIVE_BACKS]
     )
     note = forms.CharField(
         label=_("Why this change (optional)"),
@@ -126,12 +123,11 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
         super().__init__(data, initial=self._initial(lever))
         self.lever = lever
         self.param_names: tuple[str, ...] = KIND_PARAMS.get(lever.kind, ())
-        limits = lever.param_limits if isinstance(lever.param_limits, dict) else {}
-        self.whole = {
-            name: bool(isinstance(limits.get(name), dict) and limits[name].get("whole") is True)
-            for name in self.param_names
+        limits = lever.param_limits  # _entry copes with a row broken by hand
+        self.whole = {name: _entry(limits, name).get("whole") is True for name in self.param_names}
+        self.labels = {
+            name: str(_entry(limits, name).get("label") or name) for name in self.param_names
         }
-        self.labels = {name: self._stored_label(limits, name) for name in self.param_names}
         for name in self.param_names:
             label = in_reader_language(self.labels[name])
             for bound in BOUNDS:
@@ -141,12 +137,6 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
                     required=required,
                     whole=self.whole[name],
                 )
-
-    @staticmethod
-    def _stored_label(limits: dict[str, Any], name: str) -> str:
-        entry = limits.get(name)
-        label = entry.get("label") if isinstance(entry, dict) else None
-        return str(label) if label else name
 
     @staticmethod
     def _initial(lever: Lever) -> dict[str, object]:
@@ -159,10 +149,9 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
             "segments": lever.segments,
             "give_backs": lever.give_backs,
         }
-        defaults = lever.default_params if isinstance(lever.default_params, dict) else {}
-        limits = lever.param_limits if isinstance(lever.param_limits, dict) else {}
         for name in KIND_PARAMS.get(lever.kind, ()):
-            entry = _entry(limits, name)
+            entry = _entry(lever.param_limits, name)
+            defaults = lever.default_params if isinstance(lever.default_params, dict) else {}
             values = {
                 "default": defaults.get(name),
                 "min": entry.get("min"),
@@ -269,9 +258,7 @@ class LeverSetupForm(BoundedInputMixin, forms.Form):
 class DatedSettingForm(BoundedInputMixin, forms.Form):
     """A setting that takes effect from a date: today or later, never rewriting the past."""
 
-    effective_from = forms.DateField(
-        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label=_("In force from"), widget=DateInput())
     note = forms.CharField(
         label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -25,17 +25,11 @@ from playbooks.models import (
 )
 from playbooks.presenters import param_value_text
 from playbooks.queries import DEFAULT_POLICY, PolicyInForce, policy_in_force, strategy_in_force
+from playbooks.setup_forms import LeverSetupForm
 from playbooks.setup_queries import in_force_from
 
-FIELD_LABELS: dict[str, Promise] = {
-    "name": gettext_lazy("Name"),
-    "is_active": gettext_lazy("Offered to CSMs"),
-    "order": gettext_lazy("Order in the catalogue"),
-    "phases": gettext_lazy("Journey phases"),
-    "bands": gettext_lazy("Risk bands"),
-    "segments": gettext_lazy("Segments"),
-    "give_backs": gettext_lazy("What to ask in return"),
-}
+# The lever's fields in the history, named as the set-up form names them.
+HISTORY_FIELDS = ("name", "is_active", "order", "phases", "bands", "segments", "give_backs")
 # Said of an empty list of codes: the lever then applies everywhere (or asks for nothing).
 EVERYWHERE: dict[str, Promise] = {
     "phases": gettext_lazy("every phase"),
@@ -131,9 +125,10 @@ def lever_change_lines(
 ) -> list[ChangeLine]:
     """The change's fields as (label, before, after) lines in the reader's language."""
     lines = []
-    for field, label in FIELD_LABELS.items():
+    for field in HISTORY_FIELDS:
         if field not in change.after:
             continue
+        label = LeverSetupForm.base_fields[field].label
         word = _codes_text if field in CODE_LABELS else _plain_text
         lines.append(
             ChangeLine(

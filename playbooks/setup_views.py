@@ -5,17 +5,29 @@ and posts one form to one service; a refused form comes back with its errors and
 having written nothing.
 """
 
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from churnguard.http import AuthedRequest
-from playbooks.models import Lever
+from playbooks.models import ApprovalPolicy, Lever, StrategySetting
 from playbooks.queries import policy_in_force
-from playbooks.setup_forms import ApprovalPolicyForm, LeverSetupForm, StrategyForm
+from playbooks.setup_forms import (
+    ApprovalPolicyForm,
+    DatedSettingForm,
+    LeverSetupForm,
+    StrategyForm,
+)
 from playbooks.setup_presenters import (
     dated_rows,
     lever_history,
@@ -37,6 +49,7 @@ from playbooks.setup_services import (
     update_lever,
 )
 from teams.access import is_admin, role_required
+from teams.models import User
 
 
 def _say_not_saved(request: AuthedRequest) -> None:
@@ -98,90 +111,84 @@ def lever_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _lever_page(request, lever, form, status=400)
 
 
-def _strategy_page(
-    request: AuthedRequest, form: StrategyForm, *, status: int = 200
+@dataclass(frozen=True, slots=True)
+class DatedSettingPage:
+    """What differs between the strategy page and the thresholds page; the flow is the same."""
+
+    form_class: type[StrategyForm] | type[ApprovalPolicyForm]
+    template: str
+    url_name: str
+    history: Callable[[], list[Any]]
+    now: Callable[[list[Any], date], object]
+    save: Callable[[dict[str, Any], User, date], StrategySetting | ApprovalPolicy]
+    scheduled: Promise
+    in_force: Promise
+
+
+def _dated_page(
+    request: AuthedRequest, page: DatedSettingPage, form: DatedSettingForm, *, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
-    rows = list(strategy_history())
-    context = {
-        "form": form,
-        "now": strategy_now(rows, today),
-        "history": dated_rows(rows, today),
-    }
-    return render(request, "playbooks/setup/strategy.html", context, status=status)
+    rows = page.history()
+    context = {"form": form, "now": page.now(rows, today), "history": dated_rows(rows, today)}
+    return render(request, page.template, context, status=status)
+
+
+def _dated_setting(
+    request: AuthedRequest, page: DatedSettingPage, initial: dict[str, object]
+) -> HttpResponse:
+    """Show the setting in force and its history; add a new one from a date."""
+    today = timezone.localdate()
+    if request.method == "GET":
+        initial = {"effective_from": today, **initial}
+        return _dated_page(request, page, page.form_class(today=today, initial=initial))
+    form = page.form_class(request.POST, today=today)
+    if form.is_valid():
+        data = {**form.cleaned_data, "note": form.cleaned_data["note"].strip()}
+        try:
+            row = page.save(data, request.user, today)
+        except SetupError as error:
+            form.add_error(error.field, error.message)
+        else:
+            said = page.scheduled if row.effective_from > today else page.in_force
+            messages.success(request, str(said))
+            return redirect(page.url_name)
+    _say_not_saved(request)
+    return _dated_page(request, page, form, status=400)
+
+
+STRATEGY_PAGE = DatedSettingPage(
+    form_class=StrategyForm,
+    template="playbooks/setup/strategy.html",
+    url_name="playbooks:setup-strategy",
+    history=lambda: list(strategy_history()),
+    now=strategy_now,
+    save=lambda data, user, today: set_strategy(**data, user=user, today=today),
+    scheduled=gettext_lazy("Strategy scheduled."),
+    in_force=gettext_lazy("Strategy in force from today."),
+)
+THRESHOLDS_PAGE = DatedSettingPage(
+    form_class=ApprovalPolicyForm,
+    template="playbooks/setup/thresholds.html",
+    url_name="playbooks:setup-thresholds",
+    history=lambda: list(policy_history()),
+    now=policy_now,
+    save=lambda data, user, today: set_approval_policy(**data, user=user, today=today),
+    scheduled=gettext_lazy("Approval thresholds scheduled."),
+    in_force=gettext_lazy("Approval thresholds in force from today."),
+)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(is_admin)
 def strategy_setup(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
-    if request.method == "GET":
-        return _strategy_page(request, StrategyForm(today=today, initial={"effective_from": today}))
-    form = StrategyForm(request.POST, today=today)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            setting = set_strategy(
-                strategy=data["strategy"],
-                effective_from=data["effective_from"],
-                note=data["note"].strip(),
-                user=request.user,
-                today=today,
-            )
-        except SetupError as error:
-            form.add_error(error.field, error.message)
-        else:
-            if setting.effective_from > today:
-                messages.success(request, _("Strategy scheduled."))
-            else:
-                messages.success(request, _("Strategy in force from today."))
-            return redirect("playbooks:setup-strategy")
-    _say_not_saved(request)
-    return _strategy_page(request, form, status=400)
-
-
-def _thresholds_page(
-    request: AuthedRequest, form: ApprovalPolicyForm, *, status: int = 200
-) -> HttpResponse:
-    today = timezone.localdate()
-    rows = list(policy_history())
-    context = {
-        "form": form,
-        "now": policy_now(rows, today),
-        "history": dated_rows(rows, today),
-    }
-    return render(request, "playbooks/setup/thresholds.html", context, status=status)
+    return _dated_setting(request, STRATEGY_PAGE, {})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(is_admin)
 def thresholds_setup(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
-    if request.method == "GET":
-        policy = policy_in_force(today)
-        initial = {
-            "effective_from": today,
-            "currency": policy.currency,
-            "auto_cash": policy.thresholds.auto_cash,
-            "auto_mrr": policy.thresholds.auto_mrr,
-            "manager_cash": policy.thresholds.manager_cash,
-            "manager_mrr": policy.thresholds.manager_mrr,
-        }
-        return _thresholds_page(request, ApprovalPolicyForm(today=today, initial=initial))
-    form = ApprovalPolicyForm(request.POST, today=today)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            new_policy = set_approval_policy(
-                **{**data, "note": data["note"].strip()}, user=request.user, today=today
-            )
-        except SetupError as error:
-            form.add_error(error.field, error.message)
-        else:
-            if new_policy.effective_from > today:
-                messages.success(request, _("Approval thresholds scheduled."))
-            else:
-                messages.success(request, _("Approval thresholds in force from today."))
-            return redirect("playbooks:setup-thresholds")
-    _say_not_saved(request)
-    return _thresholds_page(request, form, status=400)
+    # The form starts from the thresholds in force, defaults included.
+    policy = policy_in_force(timezone.localdate())
+    initial = {"currency": policy.currency, **asdict(policy.thresholds)}
+    return _dated_setting(request, THRESHOLDS_PAGE, initial)

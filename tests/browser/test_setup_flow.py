@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
+from accounts.models import Account
 from playbooks.catalogue import seed_defaults
 from playbooks.models import Lever, LeverChange, Play
 from teams.models import Role
 from tests.browser.conftest import log_in
+from tests.browser.test_playbook_flow import expect
 from tests.factories import AccountFactory, UserFactory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
-
-
-def expect(target):  # type: ignore[no-untyped-def]
-    # Imported lazily so that a machine without Playwright skips instead of failing to collect.
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-@pytest.fixture
-def catalogue(transactional_db) -> None:
-    seed_defaults(Lever, Play)
 
 
 @pytest.fixture
@@ -34,23 +24,15 @@ def head_of_cs(transactional_db):  # type: ignore[no-untyped-def]
     return UserFactory(username="head-of-cs", role=Role.ADMIN, team=None)
 
 
-@pytest.fixture
-def at_risk(csm, team):  # type: ignore[no-untyped-def]
-    """In Defense with a critical score: a temporary downsell is recommended."""
-    return AccountFactory(
-        team=team,
-        owner=csm,
-        name="Nordwind Voyages",
-        phase="defense",
-        risk_score=82,
-        risk_band="critical",
-        mrr=Decimal("2000.00"),
-    )
-
-
 def test_admin_edits_a_lever_and_sees_the_recommendation_change(
-    page: Page, catalogue, head_of_cs, at_risk
+    page: Page, head_of_cs, csm, team
 ) -> None:
+    seed_defaults(Lever, Play)  # serialized_rollback restored it already: a no-op then
+    # In Defense with a critical score: a temporary downsell is among the recommendations.
+    at_risk = cast(Account, AccountFactory(
+        team=team, owner=csm, phase="defense", risk_score=82, risk_band="critical",
+        mrr=Decimal("2000.00"),
+    ))  # fmt: skip
     log_in(page, head_of_cs.username)
     page.goto(f"/accounts/{at_risk.pk}/")
     downsell = page.locator("#playbook-panel table.lever-table tr", has_text="Temporary downsell")
@@ -59,7 +41,7 @@ def test_admin_edits_a_lever_and_sees_the_recommendation_change(
 
     # The menu leads to the set-up page, and its list to the lever's form.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Set-up").click()
-    page.get_by_role("link", name="Edit Temporary downsell").click()
+    page.get_by_role("link", name="Temporary downsell", exact=True).click()
     percent = page.get_by_label("Discount percentage: default")
     expect(percent).to_have_value("30")
 

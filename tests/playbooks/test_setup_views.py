@@ -108,7 +108,8 @@ def test_lever_page_shows_each_parameter_as_typed_fields_with_labels_and_units(a
     assert "Months: maximum" in page
     assert 'name="percent__default"' in page and 'value="30"' in page
     assert 'type="number"' in page
-    assert "<td>%</td>" in page and "<td>months</td>" in page
+    assert '<small class="muted unit">%</small>' in page
+    assert '<small class="muted unit">months</small>' in page
     assert "{" not in page.split("<main", 1)[1]  # no JSON anywhere in the page
 
 
@@ -368,3 +369,50 @@ def test_set_up_pages_read_in_french(admin, plain_admin, downsell):
     page = admin.get(lever_url(downsell)).content.decode()
     assert "Pourcentage de remise" in page and "valeur par défaut" in page
     assert "Stratégie de crise" in admin.get(reverse("playbooks:setup-strategy")).content.decode()
+
+
+def count_page_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_setup_page_costs_the_same_queries_at_50_and_500_levers(admin, levers, plain_admin):
+    template = levers["payment_holiday"]
+
+    def with_levers(total: int) -> int:
+        LeverChange.objects.all().delete()
+        Lever.objects.filter(name__startswith="Extra ").delete()
+        Lever.objects.bulk_create(
+            Lever(
+                kind=template.kind,
+                name=f"Extra {i}",
+                default_params=template.default_params,
+                param_limits=template.param_limits,
+            )
+            for i in range(total - Lever.objects.count())
+        )
+        LeverChange.objects.bulk_create(
+            LeverChange(
+                lever=lever, changed_by=plain_admin, changed_at=timezone.now(), before={}, after={}
+            )
+            for lever in Lever.objects.all()
+        )
+        return count_page_queries(admin, reverse("playbooks:setup"))
+
+    admin.get(reverse("playbooks:setup"))  # the session user is loaded and cached once
+    assert with_levers(50) == with_levers(500)
+
+
+def test_thresholds_history_costs_the_same_queries_at_50_and_500_rows(admin, plain_admin):
+    def with_policies(total: int) -> int:
+        ApprovalPolicy.objects.all().delete()
+        start = timezone.localdate()
+        ApprovalPolicy.objects.bulk_create(
+            ApprovalPolicy(effective_from=start - timedelta(days=i), created_by=plain_admin)
+            for i in range(total)
+        )
+        return count_page_queries(admin, reverse("playbooks:setup-thresholds"))
+
+    admin.get(reverse("playbooks:setup"))
+    assert with_policies(50) == with_policies(500)
