@@ -3,15 +3,14 @@ from decimal import Decimal
 from typing import cast
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from churnguard.validation import BoundedInputMixin
 from playbooks.catalogue import lever_spec
 from playbooks.default_wording import in_reader_language
 from playbooks.levers import LeverSpec
-from playbooks.models import GIVE_BACK_LABELS, Lever, Outcome, Proposal
-from risk.forms import MAX_BULK_ROWS, QueueFilterForm
+from playbooks.models import GIVE_BACK_LABELS, Lever, Outcome
+from risk.forms import QueueFilterForm, QueueSelectionForm
 
 PARAM_PREFIX = "param_"
 
@@ -131,33 +130,19 @@ class ApprovalFilterForm(QueueFilterForm):
     default_sort = "age"
 
 
-class BulkApprovalForm(BoundedInputMixin, forms.Form):
+class BulkApprovalForm(QueueSelectionForm):
     """Several proposals, one decision, one comment (required both ways: it goes to each
-    proposer). `rows` is what the user may decide, so anything else is an invalid choice."""
+    proposer)."""
 
-    ids = forms.ModelMultipleChoiceField(
-        queryset=Proposal.objects.none(),
-        error_messages={
-            "required": _("Select at least one proposal."),
-            "invalid_choice": _("Select proposals from your own queue."),
-            "invalid_pk_value": _("Select proposals from your own queue."),
-        },
-    )
+    selection_messages = {
+        "required": _("Select at least one proposal."),
+        "invalid_choice": _("Select proposals from your own queue."),
+        "invalid_pk_value": _("Select proposals from your own queue."),
+    }
+    too_many = _("Select at most %(count)s proposals at once.")
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     comment = forms.CharField(
         label=_("Reason"),
         max_length=2000,
         error_messages={"required": _("A reason is required: each proposer receives it.")},
     )
-
-    def __init__(self, *args: object, rows: QuerySet[Proposal], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["ids"].queryset = rows  # type: ignore[attr-defined]
-
-    def clean_ids(self) -> object:
-        ids = self.cleaned_data["ids"]
-        if len(ids) > MAX_BULK_ROWS:
-            raise forms.ValidationError(
-                _("Select at most %(count)s proposals at once.") % {"count": MAX_BULK_ROWS}
-            )
-        return ids

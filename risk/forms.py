@@ -197,18 +197,36 @@ class ExpectedChurnFilterForm(QueueFilterForm):
 MAX_BULK_ROWS = 200
 
 
-class BulkDecisionForm(BoundedInputMixin, forms.Form):
-    """Several expected-churn rows, one decision, one reason. `rows` is the user's own queue, so
-    a row outside their teams is an invalid choice."""
+class QueueSelectionForm(BoundedInputMixin, forms.Form):
+    """Rows of a decision queue picked for one bulk decision. `rows` is what the user may
+    decide, so a row outside it is an invalid choice. Each queue words its own messages."""
 
-    ids = forms.ModelMultipleChoiceField(
-        queryset=ExpectedChurn.objects.none(),
-        error_messages={
-            "required": _("Select at least one account."),
-            "invalid_choice": _("Select accounts from your own queue."),
-            "invalid_pk_value": _("Select accounts from your own queue."),
-        },
-    )
+    ids = forms.ModelMultipleChoiceField(queryset=ExpectedChurn.objects.none())
+    selection_messages: dict[str, Any] = {}
+    too_many: Any = ""
+
+    def __init__(self, *args: object, rows: QuerySet[Any], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["ids"])
+        field.queryset = rows
+        field.error_messages = {**field.error_messages, **self.selection_messages}
+
+    def clean_ids(self) -> object:
+        ids = self.cleaned_data["ids"]
+        if len(ids) > MAX_BULK_ROWS:
+            raise forms.ValidationError(self.too_many % {"count": MAX_BULK_ROWS})
+        return ids
+
+
+class BulkDecisionForm(QueueSelectionForm):
+    """Several expected-churn rows, one decision, one reason."""
+
+    selection_messages = {
+        "required": _("Select at least one account."),
+        "invalid_choice": _("Select accounts from your own queue."),
+        "invalid_pk_value": _("Select accounts from your own queue."),
+    }
+    too_many = _("Select at most %(count)s accounts at once.")
     decision = forms.ChoiceField(
         choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss")), ("lift", _("Lift the flag"))]
     )
@@ -219,15 +237,3 @@ class BulkDecisionForm(BoundedInputMixin, forms.Form):
             "required": _("A reason is required: the decision is shared with the team.")
         },
     )
-
-    def __init__(self, *args: object, rows: QuerySet[ExpectedChurn], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["ids"].queryset = rows  # type: ignore[attr-defined]
-
-    def clean_ids(self) -> object:
-        ids = self.cleaned_data["ids"]
-        if len(ids) > MAX_BULK_ROWS:
-            raise forms.ValidationError(
-                _("Select at most %(count)s accounts at once.") % {"count": MAX_BULK_ROWS}
-            )
-        return ids
