@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db import connection
+from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncMonth
 
-from accounts.models import Account, Band, MovementKind, MrrMovement, Status
+from accounts.models import Account, Band, MovementKind, MrrMovement, OutcomeKpi, Status
 from accounts.queries import quarter_bounds, visible_accounts
 from analytics import formulas
 from analytics.formulas import Bucket, MonthMovements
@@ -568,21 +569,133 @@ DRIVER_ATTRIBUTES = (
 )
 
 
+# Average attainment of an account's outcome KPIs (percent of target, as the risk model reads
+# it: lower-is-better KPIs inverted, each capped so one runaway KPI cannot hide the others).
+KPI_CAP_PCT = 150.0
+KPI_BUCKETS = ((25, "< 25"), (50, "25-49"), (75, "50-74"), (90, "75-89"), (100, "90-99"))
+KPI_MET = "100 +"
+SIGNAL_PREFIX = "signal:"
+SIGNAL_QUANTILES = 4
+
+
+def _kpi_attainment() -> Greatest:
+    actual, target = Cast("actual", FloatField()), Cast("target", FloatField())
+    met = Q(higher_is_better=True, actual__gte=F("target")) | Q(
+        higher_is_better=False, actual__lte=F("target")
+    )
+    pct = Case(
+        When(target__lte=0, then=Case(When(met, then=Value(100.0)), default=Value(0.0))),
+        When(higher_is_better=True, then=Value(100.0) * actual / target),
+        When(actual__lte=0, then=Value(KPI_CAP_PCT)),
+        default=Value(100.0) * target / actual,
+        output_field=FloatField(),
+    )
+    return Greatest(Value(0.0), Least(Value(KPI_CAP_PCT), pct))
+
+
+def _scoped_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
+    """The scoped accounts' ids and statuses as SQL, to join in the queries the ORM cannot
+    express (an aggregate of aggregates, window functions)."""
+    accounts = scoped_accounts(user=user, filters=filters).order_by().values("id", "status")
+    return accounts.query.sql_with_params()
+
+
+def _fetch(sql: str, params: tuple) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
+    """Accounts and churned accounts per band of average KPI attainment: one query (the
+    average per account, then its bands, both in the database). Accounts without KPIs are
+    left out."""
+    per_account = (
+        OutcomeKpi.objects.order_by()
+        .values("account_id")
+        .annotate(pct=Avg(_kpi_attainment()))
+        .values("account_id", "pct")
+    )
+    kpi_sql, kpi_params = per_account.query.sql_with_params()
+    scoped_sql, scoped_params = _scoped_sql(user, filters)
+    bands = " ".join(f"WHEN k.pct < {bound} THEN '{label}'" for bound, label in KPI_BUCKETS)
+    rows = _fetch(
+        f"SELECT CASE {bands} ELSE '{KPI_MET}' END AS bucket, COUNT(*),"
+        f" SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END)"
+        f" FROM ({kpi_sql}) k JOIN ({scoped_sql}) s ON s.id = k.account_id GROUP BY 1",
+        (Status.CHURNED, *kpi_params, *scoped_params),
+    )
+    order = [label for _bound, label in KPI_BUCKETS] + [KPI_MET]
+    counts = {label: (int(total), int(churned or 0)) for label, total, churned in rows}
+    return [Bucket(label=k, total=v[0], churned=v[1]) for k in order if (v := counts.get(k))]
+
+
+def _latest_signals_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
+    """Each scoped account's latest reading of each named signal, with the account's status."""
+    scoped_sql, scoped_params = _scoped_sql(user, filters)
+    # The latest date of each (account, signal), then its reading (one per day and signal): two
+    # hash aggregates/joins, cheaper than sorting every reading for a window function.
+    return (
+        "SELECT r.name AS name, r.value AS value, r.category AS category, s.status AS status"
+        " FROM accounts_signalreading r"
+        " JOIN (SELECT account_id, name, MAX(as_of) AS as_of FROM accounts_signalreading"
+        " GROUP BY account_id, name) m"
+        " ON m.account_id = r.account_id AND m.name = r.name AND m.as_of = r.as_of"
+        f" JOIN ({scoped_sql}) s ON s.id = r.account_id",
+        scoped_params,
+    )
+
+
+def signal_buckets(*, user: User | None, filters: Filters) -> dict[str, list[Bucket]]:
+    """Accounts and churned accounts per bucket of every named signal (its latest reading):
+    numeric signals by quantile (quartiles; equal values always share a bucket, labelled
+    "low:high" with the lowest and highest value in it), category signals by category. One
+    query, whatever the number of signals: the latest readings are found once."""
+    latest_sql, params = _latest_signals_sql(user, filters)
+    churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
+    rows = _fetch(
+        f"WITH latest AS ({latest_sql}),"
+        " tiles AS (SELECT name, value, status,"
+        f" NTILE({SIGNAL_QUANTILES}) OVER (PARTITION BY name ORDER BY value) AS tile"
+        " FROM latest WHERE value IS NOT NULL),"
+        " tied AS (SELECT name, value, status,"
+        " MIN(tile) OVER (PARTITION BY name, value) AS bucket FROM tiles)"
+        " SELECT name, bucket, CAST(MIN(value) AS VARCHAR(60)), CAST(MAX(value) AS VARCHAR(60)),"
+        f" COUNT(*), {churned} FROM tied GROUP BY name, bucket"
+        " UNION ALL"
+        f" SELECT name, 0, category, NULL, COUNT(*), {churned}"
+        " FROM latest WHERE value IS NULL GROUP BY name, category"
+        " ORDER BY 1, 2, 3",
+        params,
+    )
+    buckets: dict[str, list[Bucket]] = defaultdict(list)
+    for name, _tile, low, high, total, lost in rows:
+        label = low if high is None else f"{_plain(low)}:{_plain(high)}"
+        buckets[name].append(Bucket(label=label, total=int(total), churned=int(lost or 0)))
+    return dict(buckets)
+
+
+def _plain(value: object) -> str:
+    """A signal value as a plain decimal string ("12.5", "3"), whatever the database gives."""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
 def churn_drivers(
     *, user: User | None, filters: Filters, today: date, min_total: int = 20
 ) -> list[formulas.Driver]:
-    """Every attribute's buckets, attributes that separate churned from retained first."""
-    return formulas.rank_drivers(
-        formulas.churn_driver(
-            attribute,
-            [
-                b
-                for b in churn_buckets(user=user, filters=filters, attribute=attribute, today=today)
-                if b.label
-            ],
-            min_total=min_total,
-        )
+    """Every attribute's buckets, attributes that separate churned from retained first: the
+    account's own attributes, its KPI attainment and every named signal."""
+    attributes: dict[str, list[Bucket]] = {
+        attribute: churn_buckets(user=user, filters=filters, attribute=attribute, today=today)
         for attribute in DRIVER_ATTRIBUTES
+    }
+    attributes["kpi"] = kpi_buckets(user=user, filters=filters)
+    for name, buckets in signal_buckets(user=user, filters=filters).items():
+        attributes[SIGNAL_PREFIX + name] = buckets
+    return formulas.rank_drivers(
+        formulas.churn_driver(attribute, [b for b in buckets if b.label], min_total=min_total)
+        for attribute, buckets in attributes.items()
     )
 
 

@@ -12,6 +12,7 @@ import statistics
 import time
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -88,7 +89,13 @@ class Command(BaseCommand):
         if Account.objects.count() != count or not MrrMovement.objects.exists():
             self.stderr.write(f"Seeding {count:,} accounts in the benchmark database…")
             call_command(
-                "seed_demo", accounts=count, seed=1, reset=True, no_score=True, stdout=self.stderr
+                "seed_demo",
+                accounts=count,
+                seed=1,
+                reset=True,
+                no_score=True,
+                i_know_this_is_not_production=True,  # only ever inside its own database
+                stdout=self.stderr,
             )
         if Account.objects.exclude(risk_band="").exists():
             return
@@ -110,7 +117,12 @@ class Command(BaseCommand):
         month = timezone.localdate().strftime("%Y-%m")
         results: dict[str, float] = {}
         cold: dict[str, float] = {}
-        with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        # Plain static storage: the benchmark needs no collectstatic manifest.
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False, STORAGES=storages):
             for name, url in PAGES.items():
                 url = url.format(team=team, month=month)
                 cache.clear()  # the first request computes the figures (cold)
