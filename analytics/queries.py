@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncMonth
+from django.utils import timezone
 
 from accounts.models import Account, Band, MovementKind, MrrMovement, OutcomeKpi, Status
 from accounts.queries import quarter_bounds, visible_accounts
@@ -96,20 +97,18 @@ def _kind_count(kind: str) -> Count:
 def revenue_series(
     *, user: User | None, filters: Filters, last_month: date, months: int = 24
 ) -> list[formulas.MonthMetrics]:
-    """The last `months` months up to `last_month` (a first day): two queries, whatever the
-    number of accounts (the opening balance, then the movements grouped by month and kind)."""
+    """The last `months` months up to `last_month` (a first day): one query, whatever the
+    number of accounts (the movements grouped by month and kind, every month before the window
+    grouped into one opening row)."""
     first = formulas.add_months(last_month, -(months - 1))
     end = formulas.add_months(last_month, 1)
-    movements = scoped_movements(user=user, filters=filters)
-    opening = movements.filter(on__lt=first).aggregate(
-        mrr=Coalesce(Sum("amount"), Value(ZERO)),
-        logos=_kind_count(MovementKind.NEW)
-        + _kind_count(MovementKind.REACTIVATION)
-        - _kind_count(MovementKind.CHURN),
-    )
-    rows = (
-        movements.filter(on__gte=first, on__lt=end)
-        .annotate(month=TruncMonth("on"))
+    before = formulas.add_months(first, -1)  # the opening row's key
+    grouped = (
+        scoped_movements(user=user, filters=filters)
+        .filter(on__lt=end)
+        .annotate(
+            month=Case(When(on__lt=first, then=Value(before)), default=TruncMonth("on")),
+        )
         .values("month")
         .annotate(
             new=_kind_sum(MovementKind.NEW),
@@ -123,6 +122,15 @@ def revenue_series(
         )
         .order_by("month")
     )
+    rows, opening_mrr, opening_logos = [], ZERO, 0
+    for r in grouped:
+        if _as_date(r["month"]) < first:
+            opening_mrr = (
+                r["new"] + r["expansion"] + r["contraction"] + r["churn"] + r["reactivation"]
+            )
+            opening_logos = r["new_logos"] + r["reactivated_logos"] - r["churned_logos"]
+        else:
+            rows.append(r)
     monthly = [
         MonthMovements(
             month=_as_date(r["month"]),
@@ -140,8 +148,8 @@ def revenue_series(
     return formulas.monthly_series(
         monthly,
         months=formulas.months_between(first, last_month),
-        opening_mrr=opening["mrr"],
-        opening_logos=opening["logos"],
+        opening_mrr=opening_mrr,
+        opening_logos=opening_logos,
     )
 
 
@@ -186,52 +194,6 @@ def _active(user: User | None, filters: Filters) -> QuerySet[Account]:
     return scoped_accounts(user=user, filters=filters).filter(status=Status.ACTIVE)
 
 
-def mrr_at_risk(*, user: User | None, filters: Filters) -> Decimal:
-    """MRR of the active accounts in a high or critical band, or flagged as expected churn."""
-    return (
-        _active(user, filters)
-        .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
-        .aggregate(mrr=Coalesce(Sum("mrr"), Value(ZERO)))["mrr"]
-    )
-
-
-def exposure(*, user: User | None, filters: Filters, by: str) -> list[Slice]:
-    """Active MRR by `by` ("band", "phase", "team", "owner"), with the at-risk part for each."""
-    column = {"band": "risk_band", "phase": "phase", "team": "team_id", "owner": "owner_id"}[by]
-    rows = (
-        _active(user, filters)
-        .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
-        .values(column)
-        .annotate(accounts=Count("id"), mrr=Sum("mrr"))
-        .order_by("-mrr")
-    )
-    labels = _labels(by, [r[column] for r in rows])
-    return [
-        Slice(
-            key=str(r[column] or ""),
-            label=labels.get(r[column], str(r[column] or "")),
-            accounts=r["accounts"],
-            mrr=r["mrr"] or ZERO,
-        )
-        for r in rows
-    ]
-
-
-def _labels(by: str, keys: list[object]) -> dict[object, str]:
-    from accounts.models import Phase
-    from teams.models import Team
-
-    if by == "band":
-        return {k: str(Band(k).label) for k in keys if k in Band.values}
-    if by == "phase":
-        return {k: str(Phase(k).label) for k in keys if k in Phase.values}
-    if by == "team":
-        team_ids = [k for k in keys if isinstance(k, int)]
-        return dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
-    users = User.objects.filter(pk__in=[k for k in keys if k])
-    return {u.pk: u.get_full_name() or u.username for u in users}
-
-
 @dataclass(frozen=True)
 class QuarterForecast:
     """The renewals of one quarter: committed, at risk and expected churn, in MRR and accounts."""
@@ -257,8 +219,197 @@ class QuarterForecast:
 FORECAST_BUCKETS = ("committed", "at_risk", "expected_churn")
 
 
+@dataclass(frozen=True)
+class CalendarMonth:
+    month: date
+    accounts: int
+    mrr: Decimal
+    at_risk_mrr: Decimal
+
+
+def _is_at_risk(band: str, expected: bool) -> bool:
+    return expected or band in AT_RISK_BANDS
+
+
+def _forecast_bucket(band: str, expected: bool) -> str:
+    """Expected churn first (a manager's decision), then the risk band, then the rest: the same
+    rule as `forecast_bucket_q`, on one grouped row."""
+    if expected:
+        return "expected_churn"
+    return "at_risk" if band in AT_RISK_BANDS else "committed"
+
+
+@dataclass(frozen=True)
+class BookCell:
+    """Active accounts sharing a band, phase, team, CSM, expected-churn flag and renewal month
+    (None: renewing outside the months the dashboard reads), with their count and MRR."""
+
+    band: str
+    phase: str
+    team: int | None
+    owner: int | None
+    expected: bool
+    renewal_month: date | None
+    accounts: int
+    mrr: Decimal
+
+    @property
+    def at_risk(self) -> bool:
+        return _is_at_risk(self.band, self.expected)
+
+
+CALENDAR_MONTHS = 6
+
+
+@dataclass
+class ActiveBook:
+    """The active accounts grouped once (`active_book`): every account-level figure of the
+    dashboard (MRR at risk, exposures, forecast, renewals calendar) is a sum over these few
+    hundred cells instead of one scan of the accounts each."""
+
+    today: date
+    cells: list[BookCell]
+
+    def mrr_at_risk(self) -> Decimal:
+        return sum((c.mrr for c in self.cells if c.at_risk), ZERO)
+
+    def exposure(self, by: str) -> list[Slice]:
+        """Active MRR at risk by `by` ("band", "phase", "team", "owner"), biggest first."""
+        attribute = {"band": "band", "phase": "phase", "team": "team", "owner": "owner"}[by]
+        accounts: dict[object, int] = defaultdict(int)
+        mrr: dict[object, Decimal] = defaultdict(Decimal)
+        for cell in self.cells:
+            if cell.at_risk:
+                key = getattr(cell, attribute)
+                accounts[key] += cell.accounts
+                mrr[key] += cell.mrr
+        labels = _labels(by, list(accounts))
+        slices = [
+            Slice(
+                key=str(key or ""),
+                label=labels.get(key, str(key or "")),
+                accounts=accounts[key],
+                mrr=mrr[key],
+            )
+            for key in accounts
+        ]
+        return sorted(slices, key=lambda s: (-s.mrr, s.key))
+
+    def forecast(self) -> list[QuarterForecast]:
+        result = []
+        for start, end in quarters(self.today):
+            sums = dict.fromkeys(FORECAST_BUCKETS, ZERO)
+            counts = dict.fromkeys(FORECAST_BUCKETS, 0)
+            for cell in self.cells:
+                if cell.renewal_month is not None and start <= cell.renewal_month <= end:
+                    bucket = _forecast_bucket(cell.band, cell.expected)
+                    sums[bucket] += cell.mrr
+                    counts[bucket] += cell.accounts
+            result.append(
+                QuarterForecast(
+                    start=start,
+                    end=end,
+                    committed=sums["committed"],
+                    at_risk=sums["at_risk"],
+                    expected_churn=sums["expected_churn"],
+                    committed_accounts=counts["committed"],
+                    at_risk_accounts=counts["at_risk"],
+                    expected_churn_accounts=counts["expected_churn"],
+                )
+            )
+        return result
+
+    def calendar(self, months: int = CALENDAR_MONTHS) -> list[CalendarMonth]:
+        first = formulas.month_start(self.today)
+        shown = formulas.months_between(first, formulas.add_months(first, months - 1))
+        accounts = dict.fromkeys(shown, 0)
+        mrr = dict.fromkeys(shown, ZERO)
+        at_risk = dict.fromkeys(shown, ZERO)
+        for cell in self.cells:
+            month = cell.renewal_month
+            if month is not None and month in accounts:
+                accounts[month] += cell.accounts
+                mrr[month] += cell.mrr
+                if cell.at_risk:
+                    at_risk[month] += cell.mrr
+        return [
+            CalendarMonth(month=m, accounts=accounts[m], mrr=mrr[m], at_risk_mrr=at_risk[m])
+            for m in shown
+        ]
+
+
+def _book_window(today: date) -> tuple[date, date]:
+    """The renewal months the dashboard reads: both forecast quarters and the calendar."""
+    periods = quarters(today)
+    first = min(periods[0][0], formulas.month_start(today))
+    end = max(
+        periods[-1][1] + timedelta(days=1),
+        formulas.add_months(formulas.month_start(today), CALENDAR_MONTHS),
+    )
+    return first, end
+
+
+def active_book(*, user: User | None, filters: Filters, today: date) -> ActiveBook:
+    """The active accounts grouped by band, phase, team, CSM, expected churn and renewal month
+    (within the months the dashboard reads): one query, a bounded number of rows whatever the
+    number of accounts (bands x phases x CSMs x 2 x ~9 months)."""
+    first, end = _book_window(today)
+    in_window = Q(renewal_date__gte=first, renewal_date__lt=end)
+    rows = (
+        _active(user, filters)
+        .annotate(
+            renewal_month=Case(When(in_window, then=TruncMonth("renewal_date")), default=None)
+        )
+        .values("risk_band", "phase", "team_id", "owner_id", "is_expected_churn", "renewal_month")
+        .annotate(accounts=Count("id"), total=Coalesce(Sum("mrr"), Value(ZERO)))
+        .order_by()
+    )
+    return ActiveBook(
+        today=today,
+        cells=[
+            BookCell(
+                band=r["risk_band"] or "",
+                phase=r["phase"] or "",
+                team=r["team_id"],
+                owner=r["owner_id"],
+                expected=bool(r["is_expected_churn"]),
+                renewal_month=_as_date(r["renewal_month"]) if r["renewal_month"] else None,
+                accounts=r["accounts"],
+                mrr=r["total"],
+            )
+            for r in rows
+        ],
+    )
+
+
+def mrr_at_risk(*, user: User | None, filters: Filters) -> Decimal:
+    """MRR of the active accounts in a high or critical band, or flagged as expected churn."""
+    return active_book(user=user, filters=filters, today=timezone.localdate()).mrr_at_risk()
+
+
+def exposure(*, user: User | None, filters: Filters, by: str) -> list[Slice]:
+    """Active MRR at risk by `by` ("band", "phase", "team", "owner")."""
+    return active_book(user=user, filters=filters, today=timezone.localdate()).exposure(by)
+
+
+def _labels(by: str, keys: list[object]) -> dict[object, str]:
+    from accounts.models import Phase
+    from teams.models import Team
+
+    if by == "band":
+        return {k: str(Band(k).label) for k in keys if k in Band.values}
+    if by == "phase":
+        return {k: str(Phase(k).label) for k in keys if k in Phase.values}
+    if by == "team":
+        team_ids = [k for k in keys if isinstance(k, int)]
+        return dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+    users = User.objects.filter(pk__in=[k for k in keys if k])
+    return {u.pk: u.get_full_name() or u.username for u in users}
+
+
 def forecast_bucket_q(bucket: str) -> Q:
-    """Expected churn first (a manager's decision), then the risk band, then the rest."""
+    """Expected churn first (a manager's decision), then the risk band, then the rest (the
+    accounts behind a forecast figure; `_forecast_bucket` is the same rule on grouped rows)."""
     expected = Q(is_expected_churn=True)
     at_risk = Q(risk_band__in=AT_RISK_BANDS) & ~expected
     return {"expected_churn": expected, "at_risk": at_risk, "committed": ~expected & ~at_risk}[
@@ -274,28 +425,7 @@ def quarters(today: date) -> list[tuple[date, date]]:
 
 def forecast(*, user: User | None, filters: Filters, today: date) -> list[QuarterForecast]:
     """This quarter's and next quarter's renewals: one query."""
-    periods = quarters(today)
-    aggregates: dict[str, Coalesce | Count] = {}
-    for i, (start, end) in enumerate(periods):
-        in_quarter = Q(renewal_date__gte=start, renewal_date__lte=end)
-        for bucket in FORECAST_BUCKETS:
-            match = in_quarter & forecast_bucket_q(bucket)
-            aggregates[f"{bucket}_{i}"] = Coalesce(Sum("mrr", filter=match), Value(ZERO))
-            aggregates[f"{bucket}_n_{i}"] = Count("id", filter=match)
-    row = _active(user, filters).aggregate(**aggregates)
-    return [
-        QuarterForecast(
-            start=start,
-            end=end,
-            committed=row[f"committed_{i}"],
-            at_risk=row[f"at_risk_{i}"],
-            expected_churn=row[f"expected_churn_{i}"],
-            committed_accounts=row[f"committed_n_{i}"],
-            at_risk_accounts=row[f"at_risk_n_{i}"],
-            expected_churn_accounts=row[f"expected_churn_n_{i}"],
-        )
-        for i, (start, end) in enumerate(periods)
-    ]
+    return active_book(user=user, filters=filters, today=today).forecast()
 
 
 def forecast_accounts(
@@ -310,44 +440,11 @@ def forecast_accounts(
     )
 
 
-@dataclass(frozen=True)
-class CalendarMonth:
-    month: date
-    accounts: int
-    mrr: Decimal
-    at_risk_mrr: Decimal
-
-
 def renewals_calendar(
-    *, user: User | None, filters: Filters, today: date, months: int = 6
+    *, user: User | None, filters: Filters, today: date, months: int = CALENDAR_MONTHS
 ) -> list[CalendarMonth]:
     """Renewals of the next `months` months (this one included): one query."""
-    first = formulas.month_start(today)
-    end = formulas.add_months(first, months)
-    rows = {
-        _as_date(r["month"]): r
-        for r in _active(user, filters)
-        .filter(renewal_date__gte=first, renewal_date__lt=end)
-        .annotate(month=TruncMonth("renewal_date"))
-        .values("month")
-        .annotate(
-            accounts=Count("id"),
-            total=Sum("mrr"),
-            at_risk=Coalesce(
-                Sum("mrr", filter=Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True)),
-                Value(ZERO),
-            ),
-        )
-    }
-    return [
-        CalendarMonth(
-            month=month,
-            accounts=rows[month]["accounts"] if month in rows else 0,
-            mrr=rows[month]["total"] if month in rows else ZERO,
-            at_risk_mrr=rows[month]["at_risk"] if month in rows else ZERO,
-        )
-        for month in formulas.months_between(first, formulas.add_months(end, -1))
-    ]
+    return active_book(user=user, filters=filters, today=today).calendar(months)
 
 
 @dataclass(frozen=True)

@@ -40,10 +40,12 @@ def top_risks(*, user: User | None, filters: Filters, limit: int = TOP_RISKS) ->
 
 
 def board_report_context(*, user: User | None, filters: Filters, month: date, today: date) -> dict:
-    from analytics.views import dashboard_data
+    from analytics.views import _scope, cached, dashboard_data
 
     context = dashboard_data(user=user, filters=filters, month=month, today=today)
-    context["top_risks"] = top_risks(user=user, filters=filters)
+    context["top_risks"] = cached(
+        ("top-risks", _scope(user), filters), lambda: top_risks(user=user, filters=filters)
+    )
     context["today"] = today
     return context
 
