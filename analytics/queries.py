@@ -11,7 +11,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncMonth
 from django.utils import timezone
 
@@ -28,6 +41,7 @@ from risk.models import (
     StoredContribution,
     stored_contributions,
 )
+from risk.presenters import factor_label
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.models import User
 
@@ -518,6 +532,10 @@ class BandMove:
         return str(Band(self.new_band).label) if self.new_band in Band.values else self.new_band
 
     @property
+    def factor_label(self) -> str:
+        return factor_label(self.factor) if self.factor else ""
+
+    @property
     def reason_text(self) -> str:
         """The main factor's reason in the reader's language."""
         return self.reason.reason if self.reason else ""
@@ -537,7 +555,9 @@ class Overnight:
 
 def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> Overnight:
     """The accounts whose band changed in the last finished run, biggest MRR first, each with
-    the factor that weighs most in its new score: two queries."""
+    the factor that moved it (whose points changed most since the account's previous score):
+    three queries whatever the size of the run (the run, the `limit` moves with their previous
+    score's contributions beside them, and the count)."""
     run = (
         RescoreRun.objects.filter(status=RunStatus.SUCCEEDED)
         .order_by("-finished_at", "-id")
@@ -547,10 +567,17 @@ def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> 
         return Overnight(run=None)
     scores = Score.objects.filter(run=run, account__in=scoped_accounts(user=user, filters=filters))
     scores = scores.exclude(previous_band="").exclude(previous_band=F("band"))
-    rows = scores.select_related("account").order_by(F("account__mrr").desc(), "id")[:limit]
+    previous = Score.objects.filter(
+        account=OuterRef("account"), computed_at__lt=OuterRef("computed_at"), backdated=False
+    ).order_by("-computed_at", "-id")
+    rows = (
+        scores.select_related("account")
+        .annotate(previous_json=Subquery(previous.values("contributions_json")[:1]))
+        .order_by(F("account__mrr").desc(), "id")[:limit]
+    )
     moves = []
     for score in rows:
-        factor, reason = _top_factor(score.contributions_json)
+        factor, reason = moving_factor(score.contributions_json, score.previous_json)
         moves.append(
             BandMove(
                 account_id=score.account_id,
@@ -568,15 +595,36 @@ def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> 
     return Overnight(run=run, moves=moves, total=total)
 
 
-def _top_factor(contributions_json: str) -> tuple[str, StoredContribution | None]:
+def _contributions(contributions_json: str | None) -> list[StoredContribution]:
     try:
-        contributions = stored_contributions(contributions_json)
+        return stored_contributions(contributions_json)
     except (ValueError, TypeError):
+        return []
+
+
+def moving_factor(
+    new_json: str, previous_json: str | None
+) -> tuple[str, StoredContribution | None]:
+    """The factor whose points changed most between the previous score and the new one (a
+    factor absent from one side counts 0 there), with its contribution in the new score; the
+    factor that weighs most in the new score when there is no previous one to compare."""
+    new = {c.factor: c for c in _contributions(new_json)}
+    if previous_json is None:
+        if not new:
+            return "", None
+        top = max(new.values(), key=lambda c: abs(c.points))
+        return top.factor, top
+    old = {c.factor: c.points for c in _contributions(previous_json)}
+
+    def change(factor: str) -> tuple[int, int]:
+        points = new[factor].points if factor in new else 0
+        return abs(points - old.get(factor, 0)), abs(points)
+
+    factors = sorted(set(new) | set(old))
+    if not factors:
         return "", None
-    if not contributions:
-        return "", None
-    top = max(contributions, key=lambda c: abs(c.points))
-    return top.factor, top
+    factor = max(factors, key=change)
+    return factor, new.get(factor)
 
 
 @dataclass(frozen=True)
