@@ -778,15 +778,25 @@ def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
 def _latest_signals_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
     """Each scoped account's latest reading of each named signal, with the account's status."""
     scoped_sql, scoped_params = _scoped_sql(user, filters)
-    # The latest date of each (account, signal), then its reading (one per day and signal): two
-    # hash aggregates/joins, cheaper than sorting every reading for a window function.
+    if connection.vendor == "postgresql":
+        # DISTINCT ON reads signal_latest_idx (account, name, as_of DESC) in order: no sort and
+        # no self-join (about 2x faster at 600,000 readings, docs/performance.md).
+        latest = (
+            "SELECT DISTINCT ON (account_id, name) account_id, name, value, category"
+            " FROM accounts_signalreading ORDER BY account_id, name, as_of DESC"
+        )
+    else:
+        # Elsewhere (SQLite in tests): the latest date of each (account, signal), then its
+        # reading (one per day and signal).
+        latest = (
+            "SELECT r.account_id, r.name, r.value, r.category FROM accounts_signalreading r"
+            " JOIN (SELECT account_id, name, MAX(as_of) AS as_of FROM accounts_signalreading"
+            " GROUP BY account_id, name) m"
+            " ON m.account_id = r.account_id AND m.name = r.name AND m.as_of = r.as_of"
+        )
     return (
         "SELECT r.name AS name, r.value AS value, r.category AS category, s.status AS status"
-        " FROM accounts_signalreading r"
-        " JOIN (SELECT account_id, name, MAX(as_of) AS as_of FROM accounts_signalreading"
-        " GROUP BY account_id, name) m"
-        " ON m.account_id = r.account_id AND m.name = r.name AND m.as_of = r.as_of"
-        f" JOIN ({scoped_sql}) s ON s.id = r.account_id",
+        f" FROM ({latest}) r JOIN ({scoped_sql}) s ON s.id = r.account_id",
         scoped_params,
     )
 
