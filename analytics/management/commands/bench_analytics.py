@@ -13,7 +13,6 @@ import time
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections
@@ -24,6 +23,7 @@ from django.utils import timezone
 from accounts.models import Account, MrrMovement
 from analytics.queries import Filters
 from analytics.report import board_report_context, render_board_pdf
+from churnguard.portfolio import portfolio_changed
 from teams.models import Role, User
 
 SUFFIX = "_bench_analytics"
@@ -64,11 +64,11 @@ class Command(BaseCommand):
             f"{accounts:,} accounts, {movements:,} MRR movements "
             f"(database {connection.settings_dict['NAME']})."
         )
+        self.stdout.write(f"Medians of {runs} requests each (target < 300 ms):")
         for page, ms in pages["warm_median"].items():
-            first = pages["cold_first"][page]
+            first = pages["cold_median"][page]
             self.stdout.write(
-                f"  {page:<18} median {ms:7.1f} ms  (target < 300 ms); "
-                f"first request, figures computed: {first:7.1f} ms"
+                f"  {page:<20} warm (figures cached) {ms:7.1f} ms   cold (computed) {first:7.1f} ms"
             )
         self.stdout.write(f"  {'board PDF':<18} median {pdf_s:7.2f} s   (target < 3 s)")
 
@@ -123,21 +123,25 @@ class Command(BaseCommand):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False, STORAGES=storages):
-            for name, url in PAGES.items():
+            for name, url in {"trivial (/healthz)": "/healthz", **PAGES}.items():
                 url = url.format(team=team, month=month)
-                cache.clear()  # the first request computes the figures (cold)
-                started = time.perf_counter()
-                client.get(url)
-                cold[name] = round((time.perf_counter() - started) * 1000, 1)
-                timings = []
+                cold_timings, timings = [], []
                 for _ in range(runs):
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - started) * 1000)
-                    if response.status_code != 200:
-                        raise CommandError(f"{url} answered {response.status_code}")
+                    portfolio_changed()  # cold: as after any write, the figures are computed
+                    cold_timings.append(self._request(client, url))
+                    timings.append(self._request(client, url))  # warm: cached figures
+                cold[name] = round(statistics.median(cold_timings), 1)
                 results[name] = round(statistics.median(timings), 1)
-        return {"warm_median": results, "cold_first": cold}
+        return {"warm_median": results, "cold_median": cold}
+
+    @staticmethod
+    def _request(client: Client, url: str) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        return elapsed
 
     def _time_pdf(self, runs: int) -> float:
         today = timezone.localdate()
