@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     F,
     FloatField,
@@ -658,41 +659,58 @@ def _bucketed(field_name: str, bounds: tuple[tuple[int, str], ...], *, upper_inc
     return Case(*whens, default=Value(""))
 
 
-def churn_buckets(
-    *, user: User | None, filters: Filters, attribute: str, today: date
-) -> list[Bucket]:
-    """Accounts and churned accounts per bucket of one attribute: one grouped query over every
-    account that ever had a contract (churned and retained: the churned ones tell why)."""
-    accounts = scoped_accounts(user=user, filters=filters)
+def _bucket_expression(attribute: str, today: date):  # type: ignore[no-untyped-def]
     if attribute == "discount":
-        bucket = _bucketed("signing_discount_pct", DISCOUNT_BUCKETS, upper_inclusive=True)
-    elif attribute == "runway":
-        bucket = Case(
+        return _bucketed("signing_discount_pct", DISCOUNT_BUCKETS, upper_inclusive=True)
+    if attribute == "runway":
+        return Case(
             When(cash_runway_months__isnull=True, then=Value("")),
             default=_bucketed("cash_runway_months", RUNWAY_BUCKETS),
         )
-    elif attribute == "tenure":
+    if attribute == "tenure":
         # Whole years since the contract start, counted to today for churned and retained
         # alike (counting to the churn date would give the churned ones shorter tenures by
-        # construction); 3 and more together, by the database.
-        bucket = Value(today.year) - ExtractYear("contract_start")
-    else:
-        bucket = F(ATTRIBUTE_COLUMNS[attribute])
-    rows = (
-        accounts.annotate(bucket=bucket)
-        .values("bucket")
-        .annotate(total=Count("id"), churned=Count("id", filter=Q(status=Status.CHURNED)))
-        .order_by("bucket")
+        # construction); 3 and more together.
+        years = Value(today.year) - ExtractYear("contract_start")
+        return Case(
+            When(contract_start__isnull=True, then=Value("")),
+            When(contract_start__year__lte=today.year - 3, then=Value("3")),
+            default=Cast(years, CharField()),
+        )
+    return F(ATTRIBUTE_COLUMNS[attribute])
+
+
+def attribute_buckets(
+    *, user: User | None, filters: Filters, today: date
+) -> dict[str, list[Bucket]]:
+    """Accounts and churned accounts per bucket of each of the account's own attributes
+    (`DRIVER_ATTRIBUTES`), over every account that ever had a contract (churned and retained:
+    the churned ones tell why). One query: the scoped accounts with their buckets are read once
+    (a CTE), then grouped once per attribute."""
+    columns = {
+        f"b_{attribute}": _bucket_expression(attribute, today) for attribute in DRIVER_ATTRIBUTES
+    }
+    accounts = (
+        scoped_accounts(user=user, filters=filters)
+        .order_by()
+        .annotate(**columns)
+        .values("status", *columns)
     )
-    merged: dict[str, list[int]] = {}
-    for r in rows:
-        label = r["bucket"]
-        if attribute == "tenure":
-            label = f"{min(int(label), 3)}" if label is not None else ""
-        counts = merged.setdefault(str(label or ""), [0, 0])
-        counts[0] += r["total"]
-        counts[1] += r["churned"]
-    return [Bucket(label=k, total=v[0], churned=v[1]) for k, v in merged.items()]
+    sql, params = accounts.query.sql_with_params()
+    churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
+    branches = " UNION ALL ".join(
+        f"SELECT '{attribute}', CAST(b_{attribute} AS VARCHAR(200)), COUNT(*), {churned}"
+        f" FROM scoped GROUP BY b_{attribute}"
+        for attribute in DRIVER_ATTRIBUTES
+    )
+    # Only constants are formatted into the SQL; the values are parameters.
+    rows = _fetch(f"WITH scoped AS ({sql}) {branches} ORDER BY 1, 2", params)
+    buckets: dict[str, list[Bucket]] = {attribute: [] for attribute in DRIVER_ATTRIBUTES}
+    for attribute, label, total, lost in rows:
+        buckets[attribute].append(
+            Bucket(label=str(label or ""), total=int(total), churned=int(lost or 0))
+        )
+    return buckets
 
 
 ATTRIBUTE_COLUMNS = {
@@ -860,10 +878,7 @@ def churn_drivers(
 ) -> list[formulas.Driver]:
     """Every attribute's buckets, attributes that separate churned from retained first: the
     account's own attributes, its KPI attainment and every named signal."""
-    attributes: dict[str, list[Bucket]] = {
-        attribute: churn_buckets(user=user, filters=filters, attribute=attribute, today=today)
-        for attribute in DRIVER_ATTRIBUTES
-    }
+    attributes = attribute_buckets(user=user, filters=filters, today=today)
     attributes["kpi"] = kpi_buckets(user=user, filters=filters)
     for name, buckets in signal_buckets(user=user, filters=filters).items():
         attributes[SIGNAL_PREFIX + name] = buckets
