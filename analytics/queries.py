@@ -402,11 +402,6 @@ def mrr_at_risk(*, user: User | None, filters: Filters) -> Decimal:
     return active_book(user=user, filters=filters, today=timezone.localdate()).mrr_at_risk()
 
 
-def exposure(*, user: User | None, filters: Filters, by: str) -> list[Slice]:
-    """Active MRR at risk by `by` ("band", "phase", "team", "owner")."""
-    return active_book(user=user, filters=filters, today=timezone.localdate()).exposure(by)
-
-
 def _labels(by: str, keys: list[object]) -> dict[object, str]:
     from accounts.models import Phase
     from teams.models import Team
@@ -453,13 +448,6 @@ def forecast_accounts(
         .select_related("owner", "team")
         .order_by(F("mrr").desc(), "id")
     )
-
-
-def renewals_calendar(
-    *, user: User | None, filters: Filters, today: date, months: int = CALENDAR_MONTHS
-) -> list[CalendarMonth]:
-    """Renewals of the next `months` months (this one included): one query."""
-    return active_book(user=user, filters=filters, today=today).calendar(months)
 
 
 @dataclass(frozen=True)
