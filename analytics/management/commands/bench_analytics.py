@@ -3,8 +3,9 @@
 Works in its own PostgreSQL database (the configured one's name + "_bench_analytics", created and
 migrated when missing), so it never touches data it did not create: 100,000 demo accounts with
 their MRR history (movements since each contract start, 24 months and more), risk bands spread
-over the book. Prints the median time of each page (target: under 300 ms) and of the PDF
-(target: under 3 s).
+over the book. Prints the median time of each page, cold (right after `portfolio_changed()`, as
+after any write: the figures computed) and warm (the figures cached), beside a trivial page
+(target: under 300 ms), and of the PDF (target: under 3 s). Figures: docs/performance.md.
 """
 
 import json
