@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Band
 from analytics import formulas
 from analytics.charts import Chart, Legend, Segment, bar_chart, line_chart
-from analytics.queries import Filters, QuarterForecast, Slice
+from analytics.queries import SIGNAL_PREFIX, Filters, QuarterForecast, Slice
 
 
 def month_label(month: date) -> str:
@@ -215,7 +215,10 @@ def driver_label(attribute: str) -> str:
         "funding": _("Funding stage"),
         "runway": _("Cash runway (months)"),
         "tenure": _("Tenure (years)"),
+        "kpi": _("KPI attainment against target"),
     }
+    if attribute.startswith(SIGNAL_PREFIX):
+        return _("Signal %(name)s") % {"name": attribute.removeprefix(SIGNAL_PREFIX)}
     return str(labels.get(attribute, attribute))
 
 
@@ -236,4 +239,27 @@ def bucket_label(attribute: str, label: str) -> str:
         return str(choices(label).label)
     if attribute == "country":
         return country_name(label)
+    if attribute.startswith(SIGNAL_PREFIX) and _is_range(label):
+        low, high = (Decimal(v) for v in label.split(":"))
+        if low == high:
+            return _number(low)
+        return _("%(low)s to %(high)s") % {"low": _number(low), "high": _number(high)}
     return label
+
+
+def _is_range(label: str) -> bool:
+    """A numeric signal's quantile bucket is stored as "low:high" (queries.signal_buckets)."""
+    parts = label.split(":")
+    if len(parts) != 2:
+        return False
+    try:
+        [Decimal(v) for v in parts]
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _number(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    places = min(max(0, -exponent), 2) if isinstance(exponent, int) else 0
+    return formats.number_format(value, places, use_l10n=True, force_grouping=True)

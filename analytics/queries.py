@@ -10,10 +10,26 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncMonth
+from django.utils import timezone
 
-from accounts.models import Account, Band, MovementKind, MrrMovement, Status
+from accounts.models import Account, Band, MovementKind, MrrMovement, OutcomeKpi, Status
 from accounts.queries import quarter_bounds, visible_accounts
 from analytics import formulas
 from analytics.formulas import Bucket, MonthMovements
@@ -26,6 +42,7 @@ from risk.models import (
     StoredContribution,
     stored_contributions,
 )
+from risk.presenters import factor_label
 from teams.access import ALL_TEAMS, visible_team_ids
 from teams.models import User
 
@@ -95,20 +112,18 @@ def _kind_count(kind: str) -> Count:
 def revenue_series(
     *, user: User | None, filters: Filters, last_month: date, months: int = 24
 ) -> list[formulas.MonthMetrics]:
-    """The last `months` months up to `last_month` (a first day): two queries, whatever the
-    number of accounts (the opening balance, then the movements grouped by month and kind)."""
+    """The last `months` months up to `last_month` (a first day): one query, whatever the
+    number of accounts (the movements grouped by month and kind, every month before the window
+    grouped into one opening row)."""
     first = formulas.add_months(last_month, -(months - 1))
     end = formulas.add_months(last_month, 1)
-    movements = scoped_movements(user=user, filters=filters)
-    opening = movements.filter(on__lt=first).aggregate(
-        mrr=Coalesce(Sum("amount"), Value(ZERO)),
-        logos=_kind_count(MovementKind.NEW)
-        + _kind_count(MovementKind.REACTIVATION)
-        - _kind_count(MovementKind.CHURN),
-    )
-    rows = (
-        movements.filter(on__gte=first, on__lt=end)
-        .annotate(month=TruncMonth("on"))
+    before = formulas.add_months(first, -1)  # the opening row's key
+    grouped = (
+        scoped_movements(user=user, filters=filters)
+        .filter(on__lt=end)
+        .annotate(
+            month=Case(When(on__lt=first, then=Value(before)), default=TruncMonth("on")),
+        )
         .values("month")
         .annotate(
             new=_kind_sum(MovementKind.NEW),
@@ -122,6 +137,15 @@ def revenue_series(
         )
         .order_by("month")
     )
+    rows, opening_mrr, opening_logos = [], ZERO, 0
+    for r in grouped:
+        if _as_date(r["month"]) < first:
+            opening_mrr = (
+                r["new"] + r["expansion"] + r["contraction"] + r["churn"] + r["reactivation"]
+            )
+            opening_logos = r["new_logos"] + r["reactivated_logos"] - r["churned_logos"]
+        else:
+            rows.append(r)
     monthly = [
         MonthMovements(
             month=_as_date(r["month"]),
@@ -139,8 +163,8 @@ def revenue_series(
     return formulas.monthly_series(
         monthly,
         months=formulas.months_between(first, last_month),
-        opening_mrr=opening["mrr"],
-        opening_logos=opening["logos"],
+        opening_mrr=opening_mrr,
+        opening_logos=opening_logos,
     )
 
 
@@ -185,52 +209,6 @@ def _active(user: User | None, filters: Filters) -> QuerySet[Account]:
     return scoped_accounts(user=user, filters=filters).filter(status=Status.ACTIVE)
 
 
-def mrr_at_risk(*, user: User | None, filters: Filters) -> Decimal:
-    """MRR of the active accounts in a high or critical band, or flagged as expected churn."""
-    return (
-        _active(user, filters)
-        .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
-        .aggregate(mrr=Coalesce(Sum("mrr"), Value(ZERO)))["mrr"]
-    )
-
-
-def exposure(*, user: User | None, filters: Filters, by: str) -> list[Slice]:
-    """Active MRR by `by` ("band", "phase", "team", "owner"), with the at-risk part for each."""
-    column = {"band": "risk_band", "phase": "phase", "team": "team_id", "owner": "owner_id"}[by]
-    rows = (
-        _active(user, filters)
-        .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
-        .values(column)
-        .annotate(accounts=Count("id"), mrr=Sum("mrr"))
-        .order_by("-mrr")
-    )
-    labels = _labels(by, [r[column] for r in rows])
-    return [
-        Slice(
-            key=str(r[column] or ""),
-            label=labels.get(r[column], str(r[column] or "")),
-            accounts=r["accounts"],
-            mrr=r["mrr"] or ZERO,
-        )
-        for r in rows
-    ]
-
-
-def _labels(by: str, keys: list[object]) -> dict[object, str]:
-    from accounts.models import Phase
-    from teams.models import Team
-
-    if by == "band":
-        return {k: str(Band(k).label) for k in keys if k in Band.values}
-    if by == "phase":
-        return {k: str(Phase(k).label) for k in keys if k in Phase.values}
-    if by == "team":
-        team_ids = [k for k in keys if isinstance(k, int)]
-        return dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
-    users = User.objects.filter(pk__in=[k for k in keys if k])
-    return {u.pk: u.get_full_name() or u.username for u in users}
-
-
 @dataclass(frozen=True)
 class QuarterForecast:
     """The renewals of one quarter: committed, at risk and expected churn, in MRR and accounts."""
@@ -256,8 +234,192 @@ class QuarterForecast:
 FORECAST_BUCKETS = ("committed", "at_risk", "expected_churn")
 
 
+@dataclass(frozen=True)
+class CalendarMonth:
+    month: date
+    accounts: int
+    mrr: Decimal
+    at_risk_mrr: Decimal
+
+
+def _is_at_risk(band: str, expected: bool) -> bool:
+    return expected or band in AT_RISK_BANDS
+
+
+def _forecast_bucket(band: str, expected: bool) -> str:
+    """Expected churn first (a manager's decision), then the risk band, then the rest: the same
+    rule as `forecast_bucket_q`, on one grouped row."""
+    if expected:
+        return "expected_churn"
+    return "at_risk" if band in AT_RISK_BANDS else "committed"
+
+
+@dataclass(frozen=True)
+class BookCell:
+    """Active accounts sharing a band, phase, team, CSM, expected-churn flag and renewal month
+    (None: renewing outside the months the dashboard reads), with their count and MRR."""
+
+    band: str
+    phase: str
+    team: int | None
+    owner: int | None
+    expected: bool
+    renewal_month: date | None
+    accounts: int
+    mrr: Decimal
+
+    @property
+    def at_risk(self) -> bool:
+        return _is_at_risk(self.band, self.expected)
+
+
+CALENDAR_MONTHS = 6
+
+
+@dataclass
+class ActiveBook:
+    """The active accounts grouped once (`active_book`): every account-level figure of the
+    dashboard (MRR at risk, exposures, forecast, renewals calendar) is a sum over these few
+    hundred cells instead of one scan of the accounts each."""
+
+    today: date
+    cells: list[BookCell]
+
+    def mrr_at_risk(self) -> Decimal:
+        return sum((c.mrr for c in self.cells if c.at_risk), ZERO)
+
+    def exposure(self, by: str) -> list[Slice]:
+        """Active MRR at risk by `by` ("band", "phase", "team", "owner"), biggest first."""
+        attribute = {"band": "band", "phase": "phase", "team": "team", "owner": "owner"}[by]
+        accounts: dict[object, int] = defaultdict(int)
+        mrr: dict[object, Decimal] = defaultdict(Decimal)
+        for cell in self.cells:
+            if cell.at_risk:
+                key = getattr(cell, attribute)
+                accounts[key] += cell.accounts
+                mrr[key] += cell.mrr
+        labels = _labels(by, list(accounts))
+        slices = [
+            Slice(
+                key=str(key or ""),
+                label=labels.get(key, str(key or "")),
+                accounts=accounts[key],
+                mrr=mrr[key],
+            )
+            for key in accounts
+        ]
+        return sorted(slices, key=lambda s: (-s.mrr, s.key))
+
+    def forecast(self) -> list[QuarterForecast]:
+        result = []
+        for start, end in quarters(self.today):
+            sums = dict.fromkeys(FORECAST_BUCKETS, ZERO)
+            counts = dict.fromkeys(FORECAST_BUCKETS, 0)
+            for cell in self.cells:
+                if cell.renewal_month is not None and start <= cell.renewal_month <= end:
+                    bucket = _forecast_bucket(cell.band, cell.expected)
+                    sums[bucket] += cell.mrr
+                    counts[bucket] += cell.accounts
+            result.append(
+                QuarterForecast(
+                    start=start,
+                    end=end,
+                    committed=sums["committed"],
+                    at_risk=sums["at_risk"],
+                    expected_churn=sums["expected_churn"],
+                    committed_accounts=counts["committed"],
+                    at_risk_accounts=counts["at_risk"],
+                    expected_churn_accounts=counts["expected_churn"],
+                )
+            )
+        return result
+
+    def calendar(self, months: int = CALENDAR_MONTHS) -> list[CalendarMonth]:
+        first = formulas.month_start(self.today)
+        shown = formulas.months_between(first, formulas.add_months(first, months - 1))
+        accounts = dict.fromkeys(shown, 0)
+        mrr = dict.fromkeys(shown, ZERO)
+        at_risk = dict.fromkeys(shown, ZERO)
+        for cell in self.cells:
+            month = cell.renewal_month
+            if month is not None and month in accounts:
+                accounts[month] += cell.accounts
+                mrr[month] += cell.mrr
+                if cell.at_risk:
+                    at_risk[month] += cell.mrr
+        return [
+            CalendarMonth(month=m, accounts=accounts[m], mrr=mrr[m], at_risk_mrr=at_risk[m])
+            for m in shown
+        ]
+
+
+def _book_window(today: date) -> tuple[date, date]:
+    """The renewal months the dashboard reads: both forecast quarters and the calendar."""
+    periods = quarters(today)
+    first = min(periods[0][0], formulas.month_start(today))
+    end = max(
+        periods[-1][1] + timedelta(days=1),
+        formulas.add_months(formulas.month_start(today), CALENDAR_MONTHS),
+    )
+    return first, end
+
+
+def active_book(*, user: User | None, filters: Filters, today: date) -> ActiveBook:
+    """The active accounts grouped by band, phase, team, CSM, expected churn and renewal month
+    (within the months the dashboard reads): one query, a bounded number of rows whatever the
+    number of accounts (bands x phases x CSMs x 2 x ~9 months)."""
+    first, end = _book_window(today)
+    in_window = Q(renewal_date__gte=first, renewal_date__lt=end)
+    rows = (
+        _active(user, filters)
+        .annotate(
+            renewal_month=Case(When(in_window, then=TruncMonth("renewal_date")), default=None)
+        )
+        .values("risk_band", "phase", "team_id", "owner_id", "is_expected_churn", "renewal_month")
+        .annotate(accounts=Count("id"), total=Coalesce(Sum("mrr"), Value(ZERO)))
+        .order_by()
+    )
+    return ActiveBook(
+        today=today,
+        cells=[
+            BookCell(
+                band=r["risk_band"] or "",
+                phase=r["phase"] or "",
+                team=r["team_id"],
+                owner=r["owner_id"],
+                expected=bool(r["is_expected_churn"]),
+                renewal_month=_as_date(r["renewal_month"]) if r["renewal_month"] else None,
+                accounts=r["accounts"],
+                mrr=r["total"],
+            )
+            for r in rows
+        ],
+    )
+
+
+def mrr_at_risk(*, user: User | None, filters: Filters) -> Decimal:
+    """MRR of the active accounts in a high or critical band, or flagged as expected churn."""
+    return active_book(user=user, filters=filters, today=timezone.localdate()).mrr_at_risk()
+
+
+def _labels(by: str, keys: list[object]) -> dict[object, str]:
+    from accounts.models import Phase
+    from teams.models import Team
+
+    if by == "band":
+        return {k: str(Band(k).label) for k in keys if k in Band.values}
+    if by == "phase":
+        return {k: str(Phase(k).label) for k in keys if k in Phase.values}
+    if by == "team":
+        team_ids = [k for k in keys if isinstance(k, int)]
+        return dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+    users = User.objects.filter(pk__in=[k for k in keys if k])
+    return {u.pk: u.get_full_name() or u.username for u in users}
+
+
 def forecast_bucket_q(bucket: str) -> Q:
-    """Expected churn first (a manager's decision), then the risk band, then the rest."""
+    """Expected churn first (a manager's decision), then the risk band, then the rest (the
+    accounts behind a forecast figure; `_forecast_bucket` is the same rule on grouped rows)."""
     expected = Q(is_expected_churn=True)
     at_risk = Q(risk_band__in=AT_RISK_BANDS) & ~expected
     return {"expected_churn": expected, "at_risk": at_risk, "committed": ~expected & ~at_risk}[
@@ -273,28 +435,7 @@ def quarters(today: date) -> list[tuple[date, date]]:
 
 def forecast(*, user: User | None, filters: Filters, today: date) -> list[QuarterForecast]:
     """This quarter's and next quarter's renewals: one query."""
-    periods = quarters(today)
-    aggregates: dict[str, Coalesce | Count] = {}
-    for i, (start, end) in enumerate(periods):
-        in_quarter = Q(renewal_date__gte=start, renewal_date__lte=end)
-        for bucket in FORECAST_BUCKETS:
-            match = in_quarter & forecast_bucket_q(bucket)
-            aggregates[f"{bucket}_{i}"] = Coalesce(Sum("mrr", filter=match), Value(ZERO))
-            aggregates[f"{bucket}_n_{i}"] = Count("id", filter=match)
-    row = _active(user, filters).aggregate(**aggregates)
-    return [
-        QuarterForecast(
-            start=start,
-            end=end,
-            committed=row[f"committed_{i}"],
-            at_risk=row[f"at_risk_{i}"],
-            expected_churn=row[f"expected_churn_{i}"],
-            committed_accounts=row[f"committed_n_{i}"],
-            at_risk_accounts=row[f"at_risk_n_{i}"],
-            expected_churn_accounts=row[f"expected_churn_n_{i}"],
-        )
-        for i, (start, end) in enumerate(periods)
-    ]
+    return active_book(user=user, filters=filters, today=today).forecast()
 
 
 def forecast_accounts(
@@ -307,46 +448,6 @@ def forecast_accounts(
         .select_related("owner", "team")
         .order_by(F("mrr").desc(), "id")
     )
-
-
-@dataclass(frozen=True)
-class CalendarMonth:
-    month: date
-    accounts: int
-    mrr: Decimal
-    at_risk_mrr: Decimal
-
-
-def renewals_calendar(
-    *, user: User | None, filters: Filters, today: date, months: int = 6
-) -> list[CalendarMonth]:
-    """Renewals of the next `months` months (this one included): one query."""
-    first = formulas.month_start(today)
-    end = formulas.add_months(first, months)
-    rows = {
-        _as_date(r["month"]): r
-        for r in _active(user, filters)
-        .filter(renewal_date__gte=first, renewal_date__lt=end)
-        .annotate(month=TruncMonth("renewal_date"))
-        .values("month")
-        .annotate(
-            accounts=Count("id"),
-            total=Sum("mrr"),
-            at_risk=Coalesce(
-                Sum("mrr", filter=Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True)),
-                Value(ZERO),
-            ),
-        )
-    }
-    return [
-        CalendarMonth(
-            month=month,
-            accounts=rows[month]["accounts"] if month in rows else 0,
-            mrr=rows[month]["total"] if month in rows else ZERO,
-            at_risk_mrr=rows[month]["at_risk"] if month in rows else ZERO,
-        )
-        for month in formulas.months_between(first, formulas.add_months(end, -1))
-    ]
 
 
 @dataclass(frozen=True)
@@ -420,6 +521,10 @@ class BandMove:
         return str(Band(self.new_band).label) if self.new_band in Band.values else self.new_band
 
     @property
+    def factor_label(self) -> str:
+        return factor_label(self.factor) if self.factor else ""
+
+    @property
     def reason_text(self) -> str:
         """The main factor's reason in the reader's language."""
         return self.reason.reason if self.reason else ""
@@ -439,7 +544,9 @@ class Overnight:
 
 def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> Overnight:
     """The accounts whose band changed in the last finished run, biggest MRR first, each with
-    the factor that weighs most in its new score: two queries."""
+    the factor that moved it (whose points changed most since the account's previous score):
+    three queries whatever the size of the run (the run, the `limit` moves with their previous
+    score's contributions beside them, and the count)."""
     run = (
         RescoreRun.objects.filter(status=RunStatus.SUCCEEDED)
         .order_by("-finished_at", "-id")
@@ -449,10 +556,17 @@ def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> 
         return Overnight(run=None)
     scores = Score.objects.filter(run=run, account__in=scoped_accounts(user=user, filters=filters))
     scores = scores.exclude(previous_band="").exclude(previous_band=F("band"))
-    rows = scores.select_related("account").order_by(F("account__mrr").desc(), "id")[:limit]
+    previous = Score.objects.filter(
+        account=OuterRef("account"), computed_at__lt=OuterRef("computed_at"), backdated=False
+    ).order_by("-computed_at", "-id")
+    rows = (
+        scores.select_related("account")
+        .annotate(previous_json=Subquery(previous.values("contributions_json")[:1]))
+        .order_by(F("account__mrr").desc(), "id")[:limit]
+    )
     moves = []
     for score in rows:
-        factor, reason = _top_factor(score.contributions_json)
+        factor, reason = moving_factor(score.contributions_json, score.previous_json)
         moves.append(
             BandMove(
                 account_id=score.account_id,
@@ -470,15 +584,36 @@ def overnight_moves(*, user: User | None, filters: Filters, limit: int = 10) -> 
     return Overnight(run=run, moves=moves, total=total)
 
 
-def _top_factor(contributions_json: str) -> tuple[str, StoredContribution | None]:
+def _contributions(contributions_json: str | None) -> list[StoredContribution]:
     try:
-        contributions = stored_contributions(contributions_json)
+        return stored_contributions(contributions_json)
     except (ValueError, TypeError):
+        return []
+
+
+def moving_factor(
+    new_json: str, previous_json: str | None
+) -> tuple[str, StoredContribution | None]:
+    """The factor whose points changed most between the previous score and the new one (a
+    factor absent from one side counts 0 there), with its contribution in the new score; the
+    factor that weighs most in the new score when there is no previous one to compare."""
+    new = {c.factor: c for c in _contributions(new_json)}
+    if previous_json is None:
+        if not new:
+            return "", None
+        top = max(new.values(), key=lambda c: abs(c.points))
+        return top.factor, top
+    old = {c.factor: c.points for c in _contributions(previous_json)}
+
+    def change(factor: str) -> tuple[int, int]:
+        points = new[factor].points if factor in new else 0
+        return abs(points - old.get(factor, 0)), abs(points)
+
+    factors = sorted(set(new) | set(old))
+    if not factors:
         return "", None
-    if not contributions:
-        return "", None
-    top = max(contributions, key=lambda c: abs(c.points))
-    return top.factor, top
+    factor = max(factors, key=change)
+    return factor, new.get(factor)
 
 
 @dataclass(frozen=True)
@@ -512,41 +647,58 @@ def _bucketed(field_name: str, bounds: tuple[tuple[int, str], ...], *, upper_inc
     return Case(*whens, default=Value(""))
 
 
-def churn_buckets(
-    *, user: User | None, filters: Filters, attribute: str, today: date
-) -> list[Bucket]:
-    """Accounts and churned accounts per bucket of one attribute: one grouped query over every
-    account that ever had a contract (churned and retained: the churned ones tell why)."""
-    accounts = scoped_accounts(user=user, filters=filters)
+def _bucket_expression(attribute: str, today: date):  # type: ignore[no-untyped-def]
     if attribute == "discount":
-        bucket = _bucketed("signing_discount_pct", DISCOUNT_BUCKETS, upper_inclusive=True)
-    elif attribute == "runway":
-        bucket = Case(
+        return _bucketed("signing_discount_pct", DISCOUNT_BUCKETS, upper_inclusive=True)
+    if attribute == "runway":
+        return Case(
             When(cash_runway_months__isnull=True, then=Value("")),
             default=_bucketed("cash_runway_months", RUNWAY_BUCKETS),
         )
-    elif attribute == "tenure":
+    if attribute == "tenure":
         # Whole years since the contract start, counted to today for churned and retained
         # alike (counting to the churn date would give the churned ones shorter tenures by
-        # construction); 3 and more together, by the database.
-        bucket = Value(today.year) - ExtractYear("contract_start")
-    else:
-        bucket = F(ATTRIBUTE_COLUMNS[attribute])
-    rows = (
-        accounts.annotate(bucket=bucket)
-        .values("bucket")
-        .annotate(total=Count("id"), churned=Count("id", filter=Q(status=Status.CHURNED)))
-        .order_by("bucket")
+        # construction); 3 and more together.
+        years = Value(today.year) - ExtractYear("contract_start")
+        return Case(
+            When(contract_start__isnull=True, then=Value("")),
+            When(contract_start__year__lte=today.year - 3, then=Value("3")),
+            default=Cast(years, CharField()),
+        )
+    return F(ATTRIBUTE_COLUMNS[attribute])
+
+
+def attribute_buckets(
+    *, user: User | None, filters: Filters, today: date
+) -> dict[str, list[Bucket]]:
+    """Accounts and churned accounts per bucket of each of the account's own attributes
+    (`DRIVER_ATTRIBUTES`), over every account that ever had a contract (churned and retained:
+    the churned ones tell why). One query: the scoped accounts with their buckets are read once
+    (a CTE), then grouped once per attribute."""
+    columns = {
+        f"b_{attribute}": _bucket_expression(attribute, today) for attribute in DRIVER_ATTRIBUTES
+    }
+    accounts = (
+        scoped_accounts(user=user, filters=filters)
+        .order_by()
+        .annotate(**columns)
+        .values("status", *columns)
     )
-    merged: dict[str, list[int]] = {}
-    for r in rows:
-        label = r["bucket"]
-        if attribute == "tenure":
-            label = f"{min(int(label), 3)}" if label is not None else ""
-        counts = merged.setdefault(str(label or ""), [0, 0])
-        counts[0] += r["total"]
-        counts[1] += r["churned"]
-    return [Bucket(label=k, total=v[0], churned=v[1]) for k, v in merged.items()]
+    sql, params = accounts.query.sql_with_params()
+    churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
+    branches = " UNION ALL ".join(
+        f"SELECT '{attribute}', CAST(b_{attribute} AS VARCHAR(200)), COUNT(*), {churned}"
+        f" FROM scoped GROUP BY b_{attribute}"
+        for attribute in DRIVER_ATTRIBUTES
+    )
+    # Only constants are formatted into the SQL; the values are parameters.
+    rows = _fetch(f"WITH scoped AS ({sql}) {branches} ORDER BY 1, 2", params)
+    buckets: dict[str, list[Bucket]] = {attribute: [] for attribute in DRIVER_ATTRIBUTES}
+    for attribute, label, total, lost in rows:
+        buckets[attribute].append(
+            Bucket(label=str(label or ""), total=int(total), churned=int(lost or 0))
+        )
+    return buckets
 
 
 ATTRIBUTE_COLUMNS = {
@@ -568,21 +720,159 @@ DRIVER_ATTRIBUTES = (
 )
 
 
+# Average attainment of an account's outcome KPIs (percent of target, as the risk model reads
+# it: lower-is-better KPIs inverted, each capped so one runaway KPI cannot hide the others).
+KPI_CAP_PCT = 150.0
+KPI_BUCKETS = ((25, "< 25"), (50, "25-49"), (75, "50-74"), (90, "75-89"), (100, "90-99"))
+KPI_MET = "100 +"
+SIGNAL_PREFIX = "signal:"
+SIGNAL_QUANTILES = 4
+
+
+def _kpi_attainment() -> Greatest:
+    actual, target = Cast("actual", FloatField()), Cast("target", FloatField())
+    met = Q(higher_is_better=True, actual__gte=F("target")) | Q(
+        higher_is_better=False, actual__lte=F("target")
+    )
+    pct = Case(
+        When(target__lte=0, then=Case(When(met, then=Value(100.0)), default=Value(0.0))),
+        When(higher_is_better=True, then=Value(100.0) * actual / target),
+        When(actual__lte=0, then=Value(KPI_CAP_PCT)),
+        default=Value(100.0) * target / actual,
+        output_field=FloatField(),
+    )
+    return Greatest(Value(0.0), Least(Value(KPI_CAP_PCT), pct))
+
+
+def _scoped_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
+    """The scoped accounts' ids and statuses as SQL, to join in the queries the ORM cannot
+    express (an aggregate of aggregates, window functions)."""
+    accounts = scoped_accounts(user=user, filters=filters).order_by().values("id", "status")
+    return accounts.query.sql_with_params()
+
+
+def _fetch(sql: str, params: tuple) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
+    """Accounts and churned accounts per band of average KPI attainment: one query (the
+    average per account, then its bands, both in the database). Accounts without KPIs are
+    left out."""
+    per_account = (
+        OutcomeKpi.objects.order_by()
+        .values("account_id")
+        .annotate(pct=Avg(_kpi_attainment()))
+        .values("account_id", "pct")
+    )
+    kpi_sql, kpi_params = per_account.query.sql_with_params()
+    scoped_sql, scoped_params = _scoped_sql(user, filters)
+    bands = " ".join(f"WHEN k.pct < {bound} THEN '{label}'" for bound, label in KPI_BUCKETS)
+    rows = _fetch(
+        f"SELECT CASE {bands} ELSE '{KPI_MET}' END AS bucket, COUNT(*),"
+        f" SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END)"
+        f" FROM ({kpi_sql}) k JOIN ({scoped_sql}) s ON s.id = k.account_id GROUP BY 1",
+        (Status.CHURNED, *kpi_params, *scoped_params),
+    )
+    order = [label for _bound, label in KPI_BUCKETS] + [KPI_MET]
+    counts = {label: (int(total), int(churned or 0)) for label, total, churned in rows}
+    return [Bucket(label=k, total=v[0], churned=v[1]) for k in order if (v := counts.get(k))]
+
+
+def _latest_signals_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
+    """Each scoped account's latest reading of each named signal, with the account's status."""
+    scoped_sql, scoped_params = _scoped_sql(user, filters)
+    if connection.vendor == "postgresql":
+        # DISTINCT ON reads signal_latest_idx (account, name, as_of DESC) in order: no sort and
+        # no self-join (about 2x faster at 600,000 readings, docs/performance.md).
+        latest = (
+            "SELECT DISTINCT ON (account_id, name) account_id, name, value, category"
+            " FROM accounts_signalreading ORDER BY account_id, name, as_of DESC"
+        )
+    else:
+        # Elsewhere (SQLite in tests): the latest date of each (account, signal), then its
+        # reading (one per day and signal).
+        latest = (
+            "SELECT r.account_id, r.name, r.value, r.category FROM accounts_signalreading r"
+            " JOIN (SELECT account_id, name, MAX(as_of) AS as_of FROM accounts_signalreading"
+            " GROUP BY account_id, name) m"
+            " ON m.account_id = r.account_id AND m.name = r.name AND m.as_of = r.as_of"
+        )
+    return (
+        "SELECT r.name AS name, r.value AS value, r.category AS category, s.status AS status"
+        f" FROM ({latest}) r JOIN ({scoped_sql}) s ON s.id = r.account_id",
+        scoped_params,
+    )
+
+
+def signal_buckets(*, user: User | None, filters: Filters) -> dict[str, list[Bucket]]:
+    """Accounts and churned accounts per bucket of every named signal (its latest reading):
+    numeric signals by quantile (quartiles; equal values always share a bucket, labelled
+    "low:high" with the lowest and highest value in it), category signals by category. One
+    query, whatever the number of signals: the latest readings are found once."""
+    latest_sql, params = _latest_signals_sql(user, filters)
+    churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
+    if connection.vendor == "postgresql":
+        # The quartiles' upper values by an ordered-set aggregate, then each value's bucket:
+        # half the time of the two window functions below (docs/performance.md).
+        fractions = ", ".join(str(k / SIGNAL_QUANTILES) for k in range(1, SIGNAL_QUANTILES))
+        cases = " ".join(f"WHEN l.value <= c.cut[{k}] THEN {k}" for k in range(1, SIGNAL_QUANTILES))
+        numeric = (
+            f"WITH latest AS MATERIALIZED ({latest_sql}),"
+            f" cuts AS (SELECT name, percentile_disc(ARRAY[{fractions}])"
+            " WITHIN GROUP (ORDER BY value) AS cut FROM latest WHERE value IS NOT NULL"
+            " GROUP BY name),"
+            " tied AS (SELECT l.name, l.value, l.status,"
+            f" CASE {cases} ELSE {SIGNAL_QUANTILES} END AS bucket"
+            " FROM latest l JOIN cuts c ON c.name = l.name WHERE l.value IS NOT NULL)"
+        )
+    else:
+        numeric = (
+            f"WITH latest AS ({latest_sql}),"
+            " tiles AS (SELECT name, value, status,"
+            f" NTILE({SIGNAL_QUANTILES}) OVER (PARTITION BY name ORDER BY value) AS tile"
+            " FROM latest WHERE value IS NOT NULL),"
+            " tied AS (SELECT name, value, status,"
+            " MIN(tile) OVER (PARTITION BY name, value) AS bucket FROM tiles)"
+        )
+    # Equal values share a bucket either way; only constants are formatted into the SQL.
+    rows = _fetch(
+        numeric + " SELECT name, bucket, CAST(MIN(value) AS VARCHAR(60)),"
+        " CAST(MAX(value) AS VARCHAR(60)),"
+        f" COUNT(*), {churned} FROM tied GROUP BY name, bucket"
+        " UNION ALL"
+        f" SELECT name, 0, category, NULL, COUNT(*), {churned}"
+        " FROM latest WHERE value IS NULL GROUP BY name, category"
+        " ORDER BY 1, 2, 3",
+        params,
+    )
+    buckets: dict[str, list[Bucket]] = defaultdict(list)
+    for name, _tile, low, high, total, lost in rows:
+        label = low if high is None else f"{_plain(low)}:{_plain(high)}"
+        buckets[name].append(Bucket(label=label, total=int(total), churned=int(lost or 0)))
+    return dict(buckets)
+
+
+def _plain(value: object) -> str:
+    """A signal value as a plain decimal string ("12.5", "3"), whatever the database gives."""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
 def churn_drivers(
     *, user: User | None, filters: Filters, today: date, min_total: int = 20
 ) -> list[formulas.Driver]:
-    """Every attribute's buckets, attributes that separate churned from retained first."""
+    """Every attribute's buckets, attributes that separate churned from retained first: the
+    account's own attributes, its KPI attainment and every named signal."""
+    attributes = attribute_buckets(user=user, filters=filters, today=today)
+    attributes["kpi"] = kpi_buckets(user=user, filters=filters)
+    for name, buckets in signal_buckets(user=user, filters=filters).items():
+        attributes[SIGNAL_PREFIX + name] = buckets
     return formulas.rank_drivers(
-        formulas.churn_driver(
-            attribute,
-            [
-                b
-                for b in churn_buckets(user=user, filters=filters, attribute=attribute, today=today)
-                if b.label
-            ],
-            min_total=min_total,
-        )
-        for attribute in DRIVER_ATTRIBUTES
+        formulas.churn_driver(attribute, [b for b in buckets if b.label], min_total=min_total)
+        for attribute, buckets in attributes.items()
     )
 
 

@@ -3,6 +3,7 @@
 The same template fragment draws the page and the PDF; WeasyPrint turns the HTML into the PDF
 (imported only here, when a PDF is asked for: it is slow to import)."""
 
+import functools
 import logging
 from datetime import date
 
@@ -40,10 +41,12 @@ def top_risks(*, user: User | None, filters: Filters, limit: int = TOP_RISKS) ->
 
 
 def board_report_context(*, user: User | None, filters: Filters, month: date, today: date) -> dict:
-    from analytics.views import dashboard_data
+    from analytics.views import _scope, cached, dashboard_data
 
     context = dashboard_data(user=user, filters=filters, month=month, today=today)
-    context["top_risks"] = top_risks(user=user, filters=filters)
+    context["top_risks"] = cached(
+        ("top-risks", _scope(user), filters), lambda: top_risks(user=user, filters=filters)
+    )
     context["today"] = today
     return context
 
@@ -51,15 +54,29 @@ def board_report_context(*, user: User | None, filters: Filters, month: date, to
 PDF_STYLESHEETS = ("css/analytics.css", "css/board_report_pdf.css")
 
 
+@functools.cache
+def _pdf_styles():  # type: ignore[no-untyped-def]
+    """The parsed stylesheets and font configuration, once per process (parsing the CSS took
+    ~0.3 s of each PDF, docs/performance.md)."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheets = [CSS(filename=finders.find(path), font_config=fonts) for path in PDF_STYLESHEETS]
+    return sheets, fonts
+
+
 def render_board_pdf(context: dict, *, base_url: str = "") -> bytes:
     """The board report as PDF bytes (A4), with the same charts as the page."""
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     # The page's CSS has screen-only rules WeasyPrint reports one by one: keep its errors only.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
     html = render_to_string("analytics/board_report_pdf.html", context)
-    stylesheets = [CSS(filename=finders.find(path)) for path in PDF_STYLESHEETS]
-    return HTML(string=html, base_url=base_url or None).write_pdf(stylesheets=stylesheets)
+    stylesheets, fonts = _pdf_styles()
+    return HTML(string=html, base_url=base_url or None).write_pdf(
+        stylesheets=stylesheets, font_config=fonts
+    )

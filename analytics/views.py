@@ -49,9 +49,11 @@ def _month(form: AnalyticsFilterForm, today: date) -> date:
     return month if isinstance(month, date) else formulas.month_start(today)
 
 
-# Figures are cached under the portfolio version, which every write to accounts, the ledger,
-# scores and expected churn bumps on commit; levers do not bump it, hence a short lifetime too.
-CACHE_SECONDS = 300
+# Figures drawn from accounts, the ledger and scores are cached under the portfolio version,
+# which every write to them bumps on commit (churnguard/portfolio.py): a write is never followed
+# by a stale figure. Figures drawn from proposals (levers granted, approvals waiting) are cheap
+# and read fresh on every request. The lifetime only bounds the cache's size.
+CACHE_SECONDS = 600
 
 
 def cached(key_parts: tuple, compute):  # type: ignore[no-untyped-def]
@@ -76,11 +78,18 @@ def _scope(user) -> tuple:  # type: ignore[no-untyped-def]
 
 
 def dashboard_data(*, user, filters: Filters, month: date, today: date) -> dict:
-    """Every figure of the dashboard and the board report, with its charts (cached)."""
-    return cached(
-        ("dashboard", _scope(user), filters, month, today),
-        lambda: _dashboard_data(user=user, filters=filters, month=month, today=today),
+    """Every figure of the dashboard and the board report, with its charts (the ledger and
+    account figures cached, the levers granted read fresh)."""
+    data = dict(
+        cached(
+            ("dashboard", _scope(user), filters, month, today),
+            lambda: _dashboard_data(user=user, filters=filters, month=month, today=today),
+        )
     )
+    data["levers"] = queries.levers_granted(
+        user=user, filters=filters, since=today - timedelta(days=365)
+    )
+    return data
 
 
 def _dashboard_data(*, user, filters: Filters, month: date, today: date) -> dict:
@@ -88,17 +97,25 @@ def _dashboard_data(*, user, filters: Filters, month: date, today: date) -> dict
     series = queries.revenue_series(user=user, filters=filters, last_month=month)
     current = series[-1]
     trailing = formulas.trailing_twelve_months(series)
-    forecast = queries.forecast(user=user, filters=filters, today=today)
-    bands = queries.exposure(user=user, filters=filters, by="band")
+    # One grouped scan of the active accounts gives every account-level figure below.
+    book = queries.active_book(user=user, filters=filters, today=today)
+    forecast = book.forecast()
+    bands = book.exposure("band")
     return {
         "currency": currency,
         "month": month,
         "series": series,
         "current": current,
         "trailing": trailing,
-        "mrr_at_risk": queries.mrr_at_risk(user=user, filters=filters),
+        "mrr_at_risk": book.mrr_at_risk(),
         "forecast": forecast,
         "exposure_band": bands,
+        "exposures": [
+            (_("MRR at risk by phase"), book.exposure("phase"), "exposure-phase"),
+            (_("MRR at risk by team"), book.exposure("team"), "exposure-team"),
+            (_("MRR at risk by CSM"), book.exposure("owner"), "exposure-owner"),
+        ],
+        "calendar": book.calendar(),
         "charts": [
             presenters.mrr_chart(series, currency, filters),
             presenters.waterfall_chart(current, currency, filters),
@@ -106,9 +123,6 @@ def _dashboard_data(*, user, filters: Filters, month: date, today: date) -> dict
             presenters.band_chart(bands, currency, filters),
             presenters.forecast_chart(forecast, currency, filters),
         ],
-        "levers": queries.levers_granted(
-            user=user, filters=filters, since=today - timedelta(days=365)
-        ),
     }
 
 
@@ -119,42 +133,24 @@ def dashboard(request: AuthedRequest):
     today = timezone.localdate()
     user = request.user
     month = _month(form, today)
-    context = dict(dashboard_data(user=user, filters=filters, month=month, today=today))
+    context = dashboard_data(user=user, filters=filters, month=month, today=today)
     context.update(form=form, filters=filters, query=filters.as_query())
     context.update(
         cached(
             ("dashboard-extra", _scope(user), filters, month, today),
-            lambda: _dashboard_extra(user=user, filters=filters, month=month, today=today),
+            lambda: _dashboard_extra(user=user, filters=filters, month=month),
         )
     )
+    context["queues"] = queries.waiting_queues(user=user, filters=filters)
     table = request.GET.get("export", "")
     if table:
         return _dashboard_csv(context, table)
     return render(request, "analytics/dashboard.html", context)
 
 
-def _dashboard_extra(*, user, filters: Filters, month: date, today: date) -> dict:
+def _dashboard_extra(*, user, filters: Filters, month: date) -> dict:
     return {
-        "exposures": [
-            (
-                _("MRR at risk by phase"),
-                queries.exposure(user=user, filters=filters, by="phase"),
-                "exposure-phase",
-            ),
-            (
-                _("MRR at risk by team"),
-                queries.exposure(user=user, filters=filters, by="team"),
-                "exposure-team",
-            ),
-            (
-                _("MRR at risk by CSM"),
-                queries.exposure(user=user, filters=filters, by="owner"),
-                "exposure-owner",
-            ),
-        ],
-        "calendar": queries.renewals_calendar(user=user, filters=filters, today=today),
         "overnight": queries.overnight_moves(user=user, filters=filters),
-        "queues": queries.waiting_queues(user=user, filters=filters),
         "cohorts": queries.cohort_table(user=user, filters=filters, last_month=month),
     }
 

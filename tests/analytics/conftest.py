@@ -6,7 +6,7 @@ import pytest
 from accounts.ledger import change_mrr, open_ledger, record_churn
 from accounts.models import Account
 from tests.factories import AccountFactory
-from tests.playbooks.conftest import levers  # noqa: F401  (the lever catalogue fixture)
+from tests.playbooks.conftest import at_risk, levers  # noqa: F401  (lever fixtures)
 
 START = date(2025, 1, 10)
 

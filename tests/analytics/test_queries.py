@@ -1,13 +1,16 @@
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Account
 from analytics import queries
 from analytics.formulas import add_months
 from analytics.queries import Filters
 from playbooks.services import apply_proposal, approve_proposal, end_proposal
+from risk.queries import published_model
 from tests.analytics.conftest import opened
 from tests.playbooks.conftest import propose
 
@@ -33,14 +36,14 @@ def test_the_database_gives_the_hand_computed_figures(small_ledger, manager):
     assert mar.end_logos == 3
 
 
-def test_the_series_is_two_queries_whatever_the_portfolio(
+def test_the_series_is_one_query_whatever_the_portfolio(
     small_ledger, admin_user, team, csm, django_assert_num_queries
 ):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         series(admin_user)
     for i in range(5):
         opened(team=team, owner=csm, name=f"More {i}", mrr=D(100 + i))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         series(admin_user)
 
 
@@ -167,3 +170,74 @@ def test_churn_drivers_find_a_planted_discount_driver(team, csm, manager):
     low, high = worst.interval
     assert low < worst.churn_rate < high
     assert top.separation > 2 * drivers[1].separation
+
+
+def _history(account, run, *, when, band, previous, contributions):
+    from risk.models import Score
+
+    return Score.objects.create(
+        account=account,
+        risk_model=run.risk_model if run else published_model(),
+        score=50,
+        band=band,
+        previous_band=previous,
+        contributions_json=json.dumps(contributions),
+        computed_at=when,
+        run=run,
+    )
+
+
+def test_what_moved_overnight_names_the_factor_that_moved_in_bounded_queries(
+    team, csm, manager, django_assert_num_queries
+):
+    from risk.models import RescoreRun, RunStatus, RunTrigger
+
+    now = timezone.now()
+    run = RescoreRun.objects.create(
+        trigger=RunTrigger.NIGHTLY,
+        risk_model=published_model(),
+        as_of=now.date(),
+        started_at=now,
+        finished_at=now,
+        status=RunStatus.SUCCEEDED,
+    )
+    yesterday = now - timedelta(days=1)
+    moved = []
+    for i in range(12):
+        account = opened(team=team, owner=csm, name=f"Moved {i}", mrr=D(1000 + i))
+        # Industry weighs most in both scores; the stakeholders factor is what changed.
+        _history(
+            account,
+            None,
+            when=yesterday,
+            band="low",
+            previous="",
+            contributions=[["industry", 20, "industry.risky", {}], ["stakeholder", 2, "x", {}]],
+        )
+        _history(
+            account,
+            run,
+            when=now,
+            band="high",
+            previous="low",
+            contributions=[["industry", 20, "industry.risky", {}], ["stakeholder", 15, "x", {}]],
+        )
+        moved.append(account)
+    steady = opened(team=team, owner=csm, name="Steady", mrr=D(9999))
+    _history(steady, run, when=now, band="low", previous="low", contributions=[])
+    with django_assert_num_queries(4):  # the reader's teams, the run, 10 moves, their count
+        overnight = queries.overnight_moves(user=manager, filters=Filters())
+    assert overnight.total == 12 and len(overnight.moves) == 10
+    assert overnight.moves[0].account_name == "Moved 11"
+    assert {m.factor for m in overnight.moves} == {"stakeholder"}
+    assert overnight.moves[0].factor_label == "Stakeholders"
+    assert overnight.moves[0].is_worse
+
+
+def test_the_moving_factor_counts_a_factor_that_left_the_score():
+    new = json.dumps([["industry", 10, "a", {}]])
+    old = json.dumps([["industry", 9, "a", {}], ["usage_trend", 12, "b", {}]])
+    assert queries.moving_factor(new, old) == ("usage_trend", None)
+    factor, reason = queries.moving_factor(new, None)
+    assert factor == "industry" and reason is not None and reason.points == 10
+    assert queries.moving_factor("not json", None) == ("", None)

@@ -150,3 +150,90 @@ def test_every_dashboard_table_exports_as_csv(small_ledger, manager):
 def test_managers_land_on_the_dashboard_and_csms_on_triage(manager, csm):
     assert client_for(manager).get("/").url == DASHBOARD
     assert client_for(csm).get("/").url == reverse("accounts:list")
+
+
+def _bulk_portfolio(team, csm, n, *, start):
+    """`n` accounts with an opening movement, a KPI and two signals, written in bulk."""
+    from datetime import date
+    from decimal import Decimal
+
+    from accounts.models import Account, MrrMovement, OutcomeKpi, SignalReading
+    from tests.factories import AccountFactory
+
+    accounts = Account.objects.bulk_create(
+        AccountFactory.build(
+            team=team,
+            owner=csm,
+            external_id=f"BULK-{start + i}",
+            mrr=Decimal(100 + i),
+            risk_band=("low", "medium", "high", "critical")[i % 4],
+            contract_start=date(2025, 1 + i % 12, 1),
+        )
+        for i in range(n)
+    )
+    MrrMovement.objects.bulk_create(
+        MrrMovement(
+            account=a,
+            on=a.contract_start,
+            kind="new",
+            amount=a.mrr,
+            currency="EUR",
+            mrr_after=a.mrr,
+            source="test",
+        )
+        for a in accounts
+    )
+    OutcomeKpi.objects.bulk_create(
+        OutcomeKpi(account=a, name="k", target=100, actual=i % 130, as_of=date(2026, 1, 1))
+        for i, a in enumerate(accounts)
+    )
+    SignalReading.objects.bulk_create(
+        [
+            *(
+                SignalReading(account=a, name="nps", value=i % 11, as_of=date(2026, 1, 1))
+                for i, a in enumerate(accounts)
+            ),
+            *(
+                SignalReading(account=a, name="plan", category=f"p{i % 3}", as_of=date(2026, 1, 1))
+                for i, a in enumerate(accounts)
+            ),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "url", [DASHBOARD, reverse("analytics:churn-drivers"), REPORT], ids=["dash", "drivers", "board"]
+)
+def test_analytics_pages_make_the_same_queries_at_50_and_500_accounts(url, manager, team, csm):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(manager)
+    counts = []
+    for size, start in ((50, 0), (450, 50)):  # 50 accounts, then 500
+        _bulk_portfolio(team, csm, size, start=start)
+        client.get(url)  # session warm
+        cache.clear()  # the figures computed afresh
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_decision_on_a_lever_shows_at_once_on_the_cached_dashboard(manager, csm, at_risk, levers):
+    """Figures from the ledger are cached under the portfolio version; levers granted and
+    approvals waiting are read fresh, so a decision that moves no MRR is never hidden."""
+    from playbooks.services import approve_proposal
+    from tests.playbooks.conftest import propose
+
+    client = client_for(manager)
+    client.get(DASHBOARD)  # figures cached
+    proposal = propose(at_risk, levers["payment_holiday"], csm, params={"months": "3"})
+    assert proposal.state == "submitted"
+    page = client.get(DASHBOARD)
+    assert page.context["queues"].approvals == 1
+    approve_proposal(proposal=proposal, approver=manager)
+    page = client.get(DASHBOARD)
+    assert page.context["queues"].approvals == 0
+    assert [(x.kind, x.granted) for x in page.context["levers"]] == [("payment_holiday", 1)]
