@@ -19,6 +19,7 @@ from risk.queries import (
 from risk.reasons import DEFAULT_SIGNAL_LABELS, explain_sentence, translated_default
 
 FACTOR_LABELS = {
+    "account_size": _("Account size"),
     "industry": _("Industry"),
     "geography": _("Geography"),
     "cash_stability": _("Cash stability"),

@@ -29,10 +29,12 @@ class KpiReading:
 
 @dataclass(frozen=True, slots=True)
 class SignalReading:
-    """The latest value of a company-defined numeric signal (CSAT, open tickets...)."""
+    """The latest reading of a company-defined signal: a number in `value` (CSAT, open
+    tickets...) or a category in `category` (plan, acquisition channel...), the other None."""
 
-    value: Decimal
+    value: Decimal | None
     as_of: date
+    category: str | None = None
 
 
 # A shared read-only default: a dict default would be one mutable object shared by every account.
