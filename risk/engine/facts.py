@@ -51,7 +51,7 @@ class AccountFacts:
     multinational. Money is in the company's reporting currency; `monthly_burn` is per month,
     `late_payments` counts the last 12 months, `cash_facts_as_of` dates runway, burn, late payments
     and funding stage together; `contract_term_months` is the length of the term in force.
-    `usage` may come in any order. Values must be finite.
+    `usage` may come in any order. Values must be finite. An `mrr` of 0 means no billing figure.
     """
 
     industry: str | None = None
