@@ -193,9 +193,7 @@ PARAM_FORMATS: dict[str, Callable[[Any], Any]] = {
     "threshold": format_number,
     "months": format_number,
     "burn": format_number,
-    "change": format_number,
     "seats": format_number,
-    "mrr": format_number,
     "industry": _choice(Industry),
     "phase": _choice(Phase, lower=True),
     "funding_stage": _choice(FundingStage),
@@ -324,7 +322,8 @@ MESSAGES: dict[str, Promise] = {
     ),
     "size.none": pgettext_lazy("risk reason", "No seats or MRR recorded"),
     "size.seats": pgettext_lazy("risk reason", "Plan of %(seats)s licensed seats"),
-    "size.mrr": pgettext_lazy("risk reason", "Account of %(mrr)s MRR a month"),
+    "size.mrr": pgettext_lazy("risk reason", "MRR of %(threshold)s a month or less"),
+    "size.mrr_above": pgettext_lazy("risk reason", "MRR above %(threshold)s a month"),
     # Pieces of the journey-phase reason.
     "phase.in_since": pgettext_lazy("risk reason", "In %(phase)s since %(since)s: %(phase_words)s"),
     "phase.in": pgettext_lazy("risk reason", "In %(phase)s: %(phase_words)s"),
@@ -360,16 +359,14 @@ MESSAGES: dict[str, Promise] = {
     "usage.low_adoption": pgettext_lazy("risk reason", "low adoption"),
     "usage.users_fell": pgettext_lazy(
         "risk reason",
-        "Active users fell from %(then)s to %(now)s in %(days)s days"
-        " (%(change)s points of %(seats)s seats)",
+        "Active users fell from %(then)s %% to %(now)s %% of %(seats)s seats in %(days)s days",
     ),
     "usage.users_rose": pgettext_lazy(
         "risk reason",
-        "Active users rose from %(then)s to %(now)s in %(days)s days"
-        " (+%(change)s points of %(seats)s seats)",
+        "Active users rose from %(then)s %% to %(now)s %% of %(seats)s seats in %(days)s days",
     ),
     "usage.users_held": pgettext_lazy(
-        "risk reason", "Active users held at %(now)s in %(days)s days (%(seats)s seats)"
+        "risk reason", "Active users held at %(now)s %% of %(seats)s seats in %(days)s days"
     ),
     "usage.low_share": pgettext_lazy("risk reason", "low adoption: %(pct)s %% of seats active"),
     "usage.intensity": pgettext_lazy("risk reason", "usage intensity %(value)s (as of %(date)s)"),

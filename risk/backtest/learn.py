@@ -109,8 +109,8 @@ def _discount(facts: AccountFacts, as_of: date) -> Decimal | None:
 def usage_readings(
     facts: AccountFacts, as_of: date, *, window_days: int, max_age: int
 ) -> tuple[int, int] | None:
-    """(change, share): the change in active users in whole points of the larger seat count,
-    and the whole percentage of the latest seats active, as the usage factor reads them."""
+    """(change, share): the change in active users in whole percentage points of the larger seat
+    count, and the whole percentage of the latest seats active, as the usage factor reads them."""
     readings = sorted(
         (p for p in facts.usage if p.licensed_seats > 0 and p.on <= as_of),
         key=lambda p: (p.on, p.active_users, p.licensed_seats),
@@ -127,9 +127,10 @@ def usage_readings(
     if reference.on == latest.on:
         return None
     seats = max(reference.licensed_seats, latest.licensed_seats)  # as the engine reads it
-    change = (200 * (latest.active_users - reference.active_users) + seats) // (2 * seats)
+    then = (200 * reference.active_users + seats) // (2 * seats)
+    now = (200 * latest.active_users + seats) // (2 * seats)
     share = (200 * latest.active_users + latest.licensed_seats) // (2 * latest.licensed_seats)
-    return change, share
+    return now - then, share
 
 
 def _latest_seats(facts: AccountFacts, as_of: date, max_age: int) -> int | None:

@@ -238,13 +238,9 @@ def _has_country_row(config: Mapping[str, Any], country: str, day: date) -> bool
     return any(r["effective_from"] == day.isoformat() for r in rows)
 
 
-class CustomFactorForm(ConfigForm):
-    """A factor on a named signal: the points of the furthest threshold its reading crosses.
-
-    Saving a signal that already has a factor replaces that factor (its weight is kept).
-    """
-
-    prefix = "custom"
+class SignalFactorForm(ConfigForm):
+    """A custom factor on a named signal. Saving a signal that already has a factor replaces
+    that factor (its weight is kept)."""
 
     signal = forms.SlugField(
         label=_("Signal"),
@@ -252,6 +248,16 @@ class CustomFactorForm(ConfigForm):
         help_text=_("The signal's name as it is recorded on accounts, such as csat."),
     )
     label = forms.CharField(label=_("Label"), max_length=80)
+
+    def replaces_a_factor(self) -> bool:
+        signal = self.cleaned_data["signal"]
+        return any(cf["signal"] == signal for cf in self.config.get("custom_factors", []))
+
+
+class CustomFactorForm(SignalFactorForm):
+    """A factor on a numeric signal: the points of the furthest threshold its reading crosses."""
+
+    prefix = "custom"
     higher_is_riskier = forms.TypedChoiceField(
         label=_("Higher is riskier"),
         choices=[
@@ -315,10 +321,6 @@ class CustomFactorForm(ConfigForm):
         }
         return _replace_factor(config, factor)
 
-    def replaces_a_factor(self) -> bool:
-        signal = self.cleaned_data["signal"]
-        return any(cf["signal"] == signal for cf in self.config.get("custom_factors", []))
-
 
 MAX_CATEGORIES = 30
 
@@ -337,21 +339,11 @@ def _replace_factor(config: Mapping[str, Any], factor: dict[str, Any]) -> Config
     return new
 
 
-class CategoryFactorForm(ConfigForm):
+class CategoryFactorForm(SignalFactorForm):
     """A factor on a category signal (plan, acquisition channel...): points per category, and
-    points for any category it does not list.
-
-    Saving a signal that already has a factor replaces that factor (its weight is kept).
-    """
+    points for any category it does not list."""
 
     prefix = "category"
-
-    signal = forms.SlugField(
-        label=_("Signal"),
-        max_length=50,
-        help_text=_("The signal's name as it is recorded on accounts, such as plan."),
-    )
-    label = forms.CharField(label=_("Label"), max_length=80)
     categories = forms.CharField(
         label=_("Points per category"),
         max_length=4000,
@@ -412,10 +404,6 @@ class CategoryFactorForm(ConfigForm):
             "other_points": data["other_points"],
         }
         return _replace_factor(config, factor)
-
-    def replaces_a_factor(self) -> bool:
-        signal = self.cleaned_data["signal"]
-        return any(cf["signal"] == signal for cf in self.config.get("custom_factors", []))
 
 
 class CustomFactorRemoveForm(ConfigForm):

@@ -40,6 +40,7 @@ from risk.risk_models.forms import (
     DraftForm,
     GeneralForm,
     IndustryPointsForm,
+    SignalFactorForm,
     WeightsForm,
 )
 from risk.risk_models.services import ModelStateError, create_draft, update_draft
@@ -329,7 +330,7 @@ def model_country_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _custom_factor_saved(form: ConfigForm) -> str:
-    assert isinstance(form, CustomFactorForm | CategoryFactorForm)
+    assert isinstance(form, SignalFactorForm)
     label = form.cleaned_data["label"]
     if form.replaces_a_factor():
         return _("Custom factor “%(label)s” updated.") % {"label": label}

@@ -481,36 +481,33 @@ def test_falling_adoption_adds_points_and_rising_adoption_removes_a_few(then, no
     assert f.usage_trend(facts, MODEL, AS_OF).points == points
 
 
-def test_usage_reason_gives_both_user_counts_the_change_and_the_days_between_them():
+def test_usage_reason_gives_both_shares_of_the_seats_and_the_days_between_them():
     facts = AccountFacts(usage=(seats(95, 80), seats(5, 55)))
     reason = reason_of(f.usage_trend(facts, MODEL, AS_OF))
-    assert reason == "Active users fell from 80 to 55 in 90 days (-25 points of 100 seats), +10"
+    assert reason == "Active users fell from 80 % to 55 % of 100 seats in 90 days, +10"
 
 
 def test_usage_compares_with_the_reading_about_a_window_earlier_in_any_order():
     usage = (seats(0, 50), seats(200, 10), seats(30, 40), seats(100, 80))
     c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
-    assert reason_of(c).startswith("Active users fell from 80 to 50 in 100 days")
+    assert reason_of(c).startswith("Active users fell from 80 % to 50 % of 100 seats in 100 days")
     assert f.usage_trend(AccountFacts(usage=usage[::-1]), MODEL, AS_OF) == c
 
 
 def test_usage_without_a_reading_a_window_earlier_uses_the_earliest_one():
     usage = (seats(0, 50), seats(30, 40), seats(60, 70))
     reason = reason_of(f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF))
-    assert reason.startswith("Active users fell from 70 to 50 in 60 days")
+    assert reason.startswith("Active users fell from 70 % to 50 % of 100 seats in 60 days")
 
 
-def test_usage_change_is_in_whole_points_of_seats_so_the_reason_adds_up():
-    # 21 users lost of 500 seats is 4.2 points: -4 as shown, under the -5 threshold.
+def test_usage_shares_are_whole_percentages_so_the_reason_adds_up():
+    # 79.6 % -> 80 %, 75.4 % -> 75 %: a fall of 5 points as shown, not 4.2.
     facts = AccountFacts(usage=(seats(95, 398, 500), seats(5, 377, 500)))
     c = f.usage_trend(facts, MODEL, AS_OF)
     assert (c.points, reason_of(c)) == (
-        0,
-        "Active users fell from 398 to 377 in 90 days (-4 points of 500 seats), +0",
+        3,
+        "Active users fell from 80 % to 75 % of 500 seats in 90 days, +3",
     )
-    # 27 users lost is 5.4 points: -5, which crosses it.
-    facts = AccountFacts(usage=(seats(95, 398, 500), seats(5, 371, 500)))
-    assert f.usage_trend(facts, MODEL, AS_OF).points == 3
 
 
 def test_buying_seats_is_not_falling_adoption():
@@ -519,7 +516,7 @@ def test_buying_seats_is_not_falling_adoption():
     c = f.usage_trend(facts, MODEL, AS_OF)
     # No point for the trend; only the low share of seats in use still counts.
     assert reason_of(c) == (
-        "Active users rose from 40 to 42 in 90 days (+1 points of 150 seats) (+0); "
+        "Active users rose from 27 % to 28 % of 150 seats in 90 days (+0); "
         "low adoption: 28 % of seats active (+2), +2"
     )
     # Fewer active users on more seats still reads as a fall.
@@ -753,11 +750,19 @@ def test_a_small_plan_adds_points_read_in_licensed_seats(licensed, points):
     assert (c.points, reason_of(c)) == (points, f"Plan of {licensed} licensed seats, +{points}")
 
 
-@pytest.mark.parametrize(("mrr", "points"), [("300", 8), ("1500", 5), ("5000", 2), ("9000", 0)])
-def test_without_fresh_seats_the_size_is_read_in_mrr(mrr, points):
+@pytest.mark.parametrize(
+    ("mrr", "points", "reason"),
+    [
+        ("300", 8, "MRR of 500 a month or less, +8"),
+        ("1500", 5, "MRR of 2,000 a month or less, +5"),
+        ("5000", 2, "MRR of 5,000 a month or less, +2"),
+        ("9000", 0, "MRR above 5,000 a month, +0"),
+    ],
+)
+def test_without_fresh_seats_the_size_is_read_in_mrr_tiers(mrr, points, reason):
     stale = AccountFacts(mrr=dec(mrr), usage=(seats(200, 4, 5),))
     c = f.account_size(stale, MODEL, AS_OF)
-    assert (c.points, reason_of(c)) == (points, f"Account of {int(mrr):,} MRR a month, +{points}")
+    assert (c.points, reason_of(c)) == (points, reason)
 
 
 def test_without_seats_or_mrr_the_size_has_no_data():
@@ -774,14 +779,14 @@ def test_cutting_seats_does_not_hide_users_lost():
     c = f.usage_trend(facts, MODEL, AS_OF)
     assert (c.points, reason_of(c)) == (
         6,
-        "Active users fell from 50 to 40 in 90 days (-10 points of 100 seats), +6",
+        "Active users fell from 50 % to 40 % of 100 seats in 90 days, +6",
     )
 
 
 def test_the_same_users_on_more_seats_is_not_falling_adoption():
     facts = AccountFacts(usage=(seats(95, 45, 50), seats(5, 45, 100)))
     c = f.usage_trend(facts, MODEL, AS_OF)
-    assert reason_of(c) == "Active users held at 45 in 90 days (100 seats), +0"
+    assert reason_of(c) == "Active users held at 45 % of 100 seats in 90 days, +0"
 
 
 def intensity(value: str, days_ago: int = 3) -> dict[str, SignalReading]:

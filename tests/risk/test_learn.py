@@ -211,3 +211,18 @@ def test_learned_models_never_score_fewer_users_or_a_smaller_account_lower(facts
         assert score(dataclasses.replace(no_usage, mrr=min(m, n))) >= score(
             dataclasses.replace(no_usage, mrr=max(m, n))
         )
+
+
+@relaxed
+@given(accounts)
+def test_the_learner_reads_adoption_as_the_engine_does(facts):
+    from risk.backtest.learn import usage_readings
+
+    found = usage_readings(facts, AS_OF, window_days=90, max_age=TEMPLATE.max_fact_age_days)
+    trend = assess(dataclasses.replace(facts, signals={}), TEMPLATE, as_of=AS_OF)
+    (usage,) = [c for c in trend.contributions if c.factor == "usage_trend"]
+    if found is None:
+        assert not usage.has_data
+        return
+    params = usage.params["parts"][0][1] if usage.code == "parts" else usage.params
+    assert found[0] == params["now"] - params["then"]  # type: ignore[operator]

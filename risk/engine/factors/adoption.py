@@ -67,54 +67,47 @@ def _trend(
     if reference.on == latest_on:
         return missing("usage_trend", "usage.one_day", {"date": latest_on})
     days = (latest_on - reference.on).days
+    # Whole percentages of the larger seat count (rounded half up, in integers), so that a seat
+    # change alone never moves the trend and the reason's arithmetic is the one that scored:
+    # "from 80 % to 55 % of 100 seats" is a fall of 25 points, 25 users.
+    seats = max(reference.licensed_seats, latest.licensed_seats)
+    then = (200 * reference.active_users + seats) // (2 * seats)
+    now = (200 * latest.active_users + seats) // (2 * seats)
+    latest_seats = latest.licensed_seats
+    share = (200 * latest.active_users + latest_seats) // (2 * latest_seats)
     # The reason shows only these numbers, so accounts that share them share one result.
     memo = compiled.memos["usage_trend"]
-    key = (
-        reference.active_users,
-        reference.licensed_seats,
-        latest.active_users,
-        latest.licensed_seats,
-        days,
-        intensity,
-    )
+    key = (then, now, share, seats, days, intensity)
     found = memo.get(key)
     if found is None:
-        found = remember(memo, key, _usage_contribution(model, reference, latest, days, intensity))
+        found = remember(
+            memo, key, _usage_contribution(model, then, now, share, seats, days, intensity)
+        )
     return found
 
 
 def _usage_contribution(
     model: ModelConfig,
-    reference: UsagePoint,
-    latest: UsagePoint,
+    then: int,
+    now: int,
+    share: int,
+    seats: int,
     days: int,
     intensity: tuple[Decimal, date] | None,
 ) -> Contribution:
     compiled = model.compiled
-    then, now = reference.active_users, latest.active_users
-    # Whole points of the larger seat count (rounded half up, in integers), so the reason's
-    # arithmetic is the one that scored and a seat change alone never moves the trend.
-    seats = max(reference.licensed_seats, latest.licensed_seats)
-    change = (200 * (now - then) + seats) // (2 * seats)
+    change = now - then
     points = compiled.usage_fall.points_for_float(change)
     points += compiled.usage_rise.points_for_float(change)
     code = (
         "usage.users_fell"
-        if now < then
+        if change < 0
         else "usage.users_rose"
-        if now > then
+        if change > 0
         else "usage.users_held"
     )
-    params: ReasonParams = {
-        "then": then,
-        "now": now,
-        "days": days,
-        "change": change,
-        "seats": seats,
-    }
+    params: ReasonParams = {"then": then, "now": now, "seats": seats, "days": days}
     parts = [reason_part(code, params, points)]
-    latest_seats = latest.licensed_seats
-    share = (200 * now + latest_seats) // (2 * latest_seats)
     low_points = compiled.low_adoption.points_for_float(share)
     if low_points:
         parts.append(reason_part("usage.low_share", {"pct": share}, low_points))
@@ -170,8 +163,18 @@ def account_size(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contri
     compiled = model.compiled
     memo = compiled.memos["account_size"]
     if compiled.size_seats.values:
-        known = [p for p in facts.usage if p.licensed_seats > 0 and p.on <= as_of]
-        latest = max(known, key=_DAY_THEN_NUMBERS) if known else None
+        latest = None
+        for point in facts.usage:
+            on = point.on
+            if point.licensed_seats <= 0 or on > as_of:
+                continue
+            # The latest day; on one day, the reading ranked last by its numbers (as the trend).
+            if (
+                latest is None
+                or on > latest.on
+                or (on == latest.on and _DAY_THEN_NUMBERS(point) > _DAY_THEN_NUMBERS(latest))
+            ):
+                latest = point
         if latest is not None and (as_of - latest.on).days <= model.max_fact_age_days:
             seats = latest.licensed_seats
             found = memo.get(seats)
@@ -184,14 +187,20 @@ def account_size(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contri
                 )
             return found
     mrr = facts.mrr
-    if mrr > 0 and compiled.size_mrr.values:
-        key = ("mrr", mrr)
+    table = compiled.size_mrr
+    if mrr > 0 and table.values:
+        # The reason names the tier, not the amount, so accounts of one tier share one result.
+        i = table.index(mrr)
+        key = ("mrr", i)
         found = memo.get(key)
         if found is None:
-            points = compiled.size_mrr.points_for(mrr)
-            found = remember(
-                memo, key, scored(model, "account_size", points, "size.mrr", {"mrr": mrr})
-            )
+            if i < 0:
+                params = {"threshold": table.values[-1]}
+                found = scored(model, "account_size", 0, "size.mrr_above", params)
+            else:
+                params = {"threshold": table.values[i]}
+                found = scored(model, "account_size", table.points[i], "size.mrr", params)
+            found = remember(memo, key, found)
         return found
     return _NO_SIZE
 
