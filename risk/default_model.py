@@ -4,7 +4,9 @@ Derived from the product brief: in a crisis like 2020, travel, aviation, hospita
 recruitment and in-person retail were hit hardest, while logistics, healthcare, supply chain,
 e-commerce and remote-work tooling held up; runway and funding stage say how long a customer can
 survive; a late deployment with a break clause is the classic early exit; the discount given at
-signing was the best predictor of non-renewal; outcome KPIs beat usage KPIs.
+signing was the best predictor of non-renewal; outcome KPIs beat usage KPIs; small accounts
+leave more often than large ones (B2B SaaS); adoption is read in active users, robust to seat
+changes, with usage intensity when known.
 
 Scale: the base score is 20 and the bands start at 35 (medium), 55 (high) and 75 (critical), so a
 healthy account sits well under 35 and two or three strong risk signals are enough to reach high.
@@ -34,6 +36,7 @@ DEFAULT_MODEL: dict[str, Any] = {
     "bands": {"medium": 35, "high": 55, "critical": 75},
     "max_fact_age_days": 180,
     "weights": {
+        "account_size": 1.0,
         "cash_stability": 1.0,
         "geography": 1.0,
         "industry": 1.0,
@@ -137,10 +140,20 @@ DEFAULT_MODEL: dict[str, Any] = {
     # Days since the key stakeholder left: the fresher, the riskier.
     "stakeholder_left_thresholds": _table(("30", 14), ("90", 10), ("180", 6), ("365", 3)),
     "usage_window_days": 90,
-    # Change in active users as a share of licensed seats, in percentage points.
+    # Change in active users, in points of the larger of the two seat counts (a seat change
+    # alone never moves it).
     "usage_fall_thresholds": _table(("-35", 14), ("-20", 10), ("-10", 6), ("-5", 3)),
     "usage_rise_thresholds": _table(("5", -2), ("15", -4)),
+    # Share of the latest seats active, in percent.
     "low_adoption_thresholds": _table(("10", 8), ("25", 5), ("40", 2)),
+    # Usage intensity, when the company records it: sessions per active user per week.
+    "usage_intensity_signal": "usage_intensity",
+    "low_intensity_thresholds": _table(("1", 6), ("2", 3)),
+    # Account size: small accounts leave more often in B2B SaaS (fewer users to lose before the
+    # product is gone, a smaller switching cost, less budget). Licensed seats when usage is
+    # known, else MRR per month. MRR at stake stays a separate axis of the triage order.
+    "size_seat_thresholds": _table(("10", 8), ("20", 5), ("50", 2)),
+    "size_mrr_thresholds": _table(("500", 8), ("2000", 5), ("5000", 2)),
     # Average attainment of outcome KPIs, in percent of target.
     "kpi_shortfall_thresholds": _table(("25", 18), ("50", 12), ("75", 7), ("90", 3)),
     "kpi_overachievement_thresholds": _table(("101", -2), ("125", -5)),

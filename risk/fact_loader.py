@@ -77,8 +77,11 @@ def load_facts(
     usage = _usage(owners, as_of=as_of, window_days=model.usage_window_days)
     kpis = _kpis(owners, as_of=as_of)
     people = _stakeholders(owners, as_of=as_of)
-    signal_names = [factor.signal for factor in model.custom_factors]
-    signals = _signals(owners, signal_names, as_of=as_of) if signal_names else {}
+    numeric = [f.signal for f in model.custom_factors if f.categories is None]
+    if model.usage_intensity_signal:
+        numeric.append(model.usage_intensity_signal)
+    categories = [f.signal for f in model.custom_factors if f.categories is not None]
+    signals = _signals(owners, numeric, categories, as_of=as_of) if numeric or categories else {}
     facts = {}
     for row in rows:
         pk = row.id
@@ -173,10 +176,16 @@ def _stakeholders(owners: Q, *, as_of: date) -> dict[int, tuple[bool, date | Non
     return {pk: (n > 0, left) for pk, n, left in fetch(rows)}
 
 
-def _signals(owners: Q, names: Iterable[str], *, as_of: date) -> dict[int, MappingProxyType]:
-    # Numeric readings only: the custom factors score numbers.
+def _signals(
+    owners: Q, numeric: Iterable[str], categories: Iterable[str], *, as_of: date
+) -> dict[int, MappingProxyType]:
+    """The latest reading of each named signal: numeric readings for the signals scored on
+    numbers, category readings for those scored on categories."""
     readings = SignalReading.objects.filter(
-        owners, name__in=list(names), as_of__lte=as_of, value__isnull=False
+        owners,
+        Q(name__in=list(numeric), value__isnull=False)
+        | (Q(name__in=list(categories)) & ~Q(category="")),
+        as_of__lte=as_of,
     )
     if connection.vendor == "postgresql":
         # DISTINCT ON keeps one row per (account, signal): the latest. Elsewhere, fold in Python.
@@ -184,6 +193,8 @@ def _signals(owners: Q, names: Iterable[str], *, as_of: date) -> dict[int, Mappi
     else:
         readings = readings.order_by("account_id", "name", "-as_of")
     latest: dict[int, dict[str, engine.SignalReading]] = defaultdict(dict)
-    for pk, name, value, on in fetch(readings.values_list("account_id", "name", "value", "as_of")):
-        latest[pk].setdefault(name, engine.SignalReading(value, on))
+    for pk, name, value, category, on in fetch(
+        readings.values_list("account_id", "name", "value", "category", "as_of")
+    ):
+        latest[pk].setdefault(name, engine.SignalReading(value, on, category or None))
     return {pk: MappingProxyType(values) for pk, values in latest.items()}

@@ -27,6 +27,7 @@ from risk.reasons import (
 from risk.services.expected_churn import current_rule
 
 FACTOR_LABELS = {
+    "account_size": _("Account size"),
     "industry": _("Industry"),
     "geography": _("Geography"),
     "cash_stability": _("Cash stability"),

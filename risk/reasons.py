@@ -170,6 +170,12 @@ DEFAULT_MODEL_NOTES = {
     "Default model from the product brief.": pgettext_lazy(
         "default data", "Default model from the product brief."
     ),
+    "Default model updated: account size, adoption in active users, usage intensity.": (
+        pgettext_lazy(
+            "default data",
+            "Default model updated: account size, adoption in active users, usage intensity.",
+        )
+    ),
 }
 
 # How each parameter is shown, by name; a name not listed is shown as it is.
@@ -187,6 +193,7 @@ PARAM_FORMATS: dict[str, Callable[[Any], Any]] = {
     "threshold": format_number,
     "months": format_number,
     "burn": format_number,
+    "seats": format_number,
     "industry": _choice(Industry),
     "phase": _choice(Phase, lower=True),
     "funding_stage": _choice(FundingStage),
@@ -309,6 +316,14 @@ MESSAGES: dict[str, Promise] = {
     "signal.at_or_below": pgettext_lazy(
         "risk reason", "%(label)s %(value)s (as of %(date)s): at or below %(threshold)s"
     ),
+    "signal.category": pgettext_lazy("risk reason", "%(label)s: %(category)s (as of %(date)s)"),
+    "signal.category_other": pgettext_lazy(
+        "risk reason", "%(label)s: %(category)s (as of %(date)s), not listed in the model"
+    ),
+    "size.none": pgettext_lazy("risk reason", "No seats or MRR recorded"),
+    "size.seats": pgettext_lazy("risk reason", "Plan of %(seats)s licensed seats"),
+    "size.mrr": pgettext_lazy("risk reason", "MRR of %(threshold)s a month or less"),
+    "size.mrr_above": pgettext_lazy("risk reason", "MRR above %(threshold)s a month"),
     # Pieces of the journey-phase reason.
     "phase.in_since": pgettext_lazy("risk reason", "In %(phase)s since %(since)s: %(phase_words)s"),
     "phase.in": pgettext_lazy("risk reason", "In %(phase)s: %(phase_words)s"),
@@ -342,6 +357,22 @@ MESSAGES: dict[str, Promise] = {
         "risk reason", "Active users held from %(then)s %% to %(now)s %% of seats in %(days)s days"
     ),
     "usage.low_adoption": pgettext_lazy("risk reason", "low adoption"),
+    "usage.users_fell": pgettext_lazy(
+        "risk reason",
+        "Active users fell from %(then)s %% to %(now)s %% of %(seats)s seats in %(days)s days",
+    ),
+    "usage.users_rose": pgettext_lazy(
+        "risk reason",
+        "Active users rose from %(then)s %% to %(now)s %% of %(seats)s seats in %(days)s days",
+    ),
+    "usage.users_held": pgettext_lazy(
+        "risk reason", "Active users held at %(now)s %% of %(seats)s seats in %(days)s days"
+    ),
+    "usage.low_share": pgettext_lazy("risk reason", "low adoption: %(pct)s %% of seats active"),
+    "usage.intensity": pgettext_lazy("risk reason", "usage intensity %(value)s (as of %(date)s)"),
+    "usage.intensity_only": pgettext_lazy(
+        "risk reason", "Usage intensity %(value)s (as of %(date)s)"
+    ),
     # Pieces of the cash reason.
     "cash.runway": pgettext_lazy("risk reason", "runway %(months)s months, %(runway)s"),
     "cash.stage": pgettext_lazy("risk reason", "%(stage)s"),

@@ -23,6 +23,11 @@ urlpatterns = [
         name="model-custom-factor-save",
     ),
     path(
+        "models/<int:pk>/category-factors/",
+        model_views.model_category_factor_save,
+        name="model-category-factor-save",
+    ),
+    path(
         "models/<int:pk>/custom-factors/remove/",
         model_views.model_custom_factor_remove,
         name="model-custom-factor-remove",

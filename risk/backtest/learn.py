@@ -3,16 +3,19 @@
 The method
 ----------
 1. Inputs. For each built-in factor input (days to renewal, discount at signing, adoption and its
-   change, runway, late payments, industry, journey phase, funding stage) and each named numeric
-   signal, the value every training case had on its date, exactly as the engine reads it (stale
-   or later facts count as missing). An input known for fewer than `MIN_COVERAGE` of the cases is
-   left out.
+   change in active users, usage intensity, plan size in seats or else MRR, runway, late
+   payments, industry, journey phase, funding stage) and each named numeric or category signal,
+   the value every training case had on its date, exactly as the engine reads it (stale or later
+   facts count as missing). An input known for fewer than `MIN_COVERAGE` of the cases is left
+   out.
 2. Thresholds. A numeric input is cut at its quantiles (deciles, rounded to readable values).
    Each threshold becomes a 0/1 column "the value has crossed it" in the risky direction, so a
    table's points are sums of non-negative steps: monotone by construction once every step is
    0 or more. The direction is the factor's meaning (a closer renewal, a bigger discount, lower
    adoption, shorter runway, more late payments are riskier); a company signal's direction is
-   learned from which side of its median churns more. Categories get one column each.
+   learned from which side of its median churns more. Categories get one column each; on a
+   category signal, the categories seen in fewer than `RARE_CATEGORY` of the cases share one
+   column, which becomes the factor's points for any category it does not list.
 3. Fit. An L1-regularised logistic regression (scikit-learn) on those columns; its strength is
    chosen by cross-validation whose folds are made of whole accounts (never one account on both
    sides), by ROC AUC. Steps that come out negative on a monotone table are removed and the
@@ -40,6 +43,9 @@ from risk.engine import AccountFacts, ModelConfig, Threshold
 from risk.engine.factors.account import SHORT_TERM_MONTHS, renewal_in_force
 
 MIN_COVERAGE = 0.1
+RARE_CATEGORY = 0.01
+# The column key of a category signal's rare categories (and of any category it does not list).
+OTHER = "__other__"
 FOLDS = 5
 STRENGTHS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 QUANTILES = tuple(q / 10 for q in range(1, 10))
@@ -100,10 +106,11 @@ def _discount(facts: AccountFacts, as_of: date) -> Decimal | None:
     return facts.signing_discount_pct
 
 
-def usage_percentages(
+def usage_readings(
     facts: AccountFacts, as_of: date, *, window_days: int, max_age: int
 ) -> tuple[int, int] | None:
-    """(then, now): whole percentages of seats active, as the usage factor reads them."""
+    """(change, share): the change in active users in whole percentage points of the larger seat
+    count, and the whole percentage of the latest seats active, as the usage factor reads them."""
     readings = sorted(
         (p for p in facts.usage if p.licensed_seats > 0 and p.on <= as_of),
         key=lambda p: (p.on, p.active_users, p.licensed_seats),
@@ -121,20 +128,41 @@ def usage_percentages(
         return None
     seats = max(reference.licensed_seats, latest.licensed_seats)  # as the engine reads it
     then = (200 * reference.active_users + seats) // (2 * seats)
-    now = (200 * latest.active_users + latest.licensed_seats) // (2 * latest.licensed_seats)
-    return then, now
+    now = (200 * latest.active_users + seats) // (2 * seats)
+    share = (200 * latest.active_users + latest.licensed_seats) // (2 * latest.licensed_seats)
+    return now - then, share
 
 
-def _inputs(model: ModelConfig, signals: Sequence[str]) -> list[Input]:
+def _latest_seats(facts: AccountFacts, as_of: date, max_age: int) -> int | None:
+    """The licensed seats of the latest fresh usage reading, as the size factor reads them."""
+    known = [p for p in facts.usage if p.licensed_seats > 0 and p.on <= as_of]
+    if not known:
+        return None
+    latest = max(known, key=lambda p: (p.on, p.active_users, p.licensed_seats))
+    return latest.licensed_seats if (as_of - latest.on).days <= max_age else None
+
+
+def _inputs(
+    model: ModelConfig, signals: Sequence[str], category_signals: Sequence[str] = ()
+) -> list[Input]:
     age, window = model.max_fact_age_days, model.usage_window_days
 
     def adoption(facts: AccountFacts, as_of: date) -> int | None:
-        found = usage_percentages(facts, as_of, window_days=window, max_age=age)
+        found = usage_readings(facts, as_of, window_days=window, max_age=age)
         return None if found is None else found[1]
 
     def adoption_change(facts: AccountFacts, as_of: date) -> int | None:
-        found = usage_percentages(facts, as_of, window_days=window, max_age=age)
-        return None if found is None else found[1] - found[0]
+        found = usage_readings(facts, as_of, window_days=window, max_age=age)
+        return None if found is None else found[0]
+
+    def seats(facts: AccountFacts, as_of: date) -> int | None:
+        return _latest_seats(facts, as_of, age)
+
+    def mrr(facts: AccountFacts, as_of: date) -> Decimal | None:
+        # The engine reads MRR only when it knows no fresh seats.
+        if facts.mrr <= 0 or _latest_seats(facts, as_of, age) is not None:
+            return None
+        return facts.mrr
 
     def cash(read: Callable[[AccountFacts], object]) -> Callable[[AccountFacts, date], object]:
         def reader(facts: AccountFacts, as_of: date) -> object:
@@ -145,12 +173,12 @@ def _inputs(model: ModelConfig, signals: Sequence[str]) -> list[Input]:
 
         return reader
 
-    def signal(name: str) -> Callable[[AccountFacts, date], object]:
+    def signal(name: str, *, on_categories: bool = False) -> Callable[[AccountFacts, date], object]:
         def reader(facts: AccountFacts, as_of: date) -> object:
             reading = facts.signals.get(name)
             if reading is None or not _fresh(reading.as_of, as_of, age):
                 return None
-            return reading.value
+            return reading.category if on_categories else reading.value
 
         return reader
 
@@ -164,9 +192,21 @@ def _inputs(model: ModelConfig, signals: Sequence[str]) -> list[Input]:
         Input("funding_stage_points", cash(lambda f: f.funding_stage), "category"),
         Input("industry_points", lambda f, d: f.industry, "category"),
         Input("phase_points", lambda f, d: f.phase, "category"),
+        Input("size_seat_thresholds", seats, "risky_down", integer=True),
+        Input("size_mrr_thresholds", mrr, "risky_down"),
+    ]
+    if model.usage_intensity_signal:
+        reader = signal(model.usage_intensity_signal)
+        inputs.append(Input("low_intensity_thresholds", reader, "risky_down"))
+    prefix = engine.CUSTOM_FACTOR_PREFIX
+    inputs += [
+        Input(f"{prefix}{name}", signal(name), "risky_up")
+        for name in signals
+        if name != model.usage_intensity_signal
     ]
     inputs += [
-        Input(f"{engine.CUSTOM_FACTOR_PREFIX}{name}", signal(name), "risky_up") for name in signals
+        Input(f"{prefix}{name}", signal(name, on_categories=True), "category")
+        for name in category_signals
     ]
     return inputs
 
@@ -225,11 +265,14 @@ def build_columns(
             counts: dict[object, int] = defaultdict(int)
             for v in known:
                 counts[v] += 1
-            # A category seen in fewer than 1 % of cases carries no reliable points.
-            for category in sorted(
-                cast(str, k) for k, n in counts.items() if n >= 0.01 * len(cases)
-            ):
+            # A category seen in fewer than 1 % of cases carries no reliable points of its own:
+            # on a category signal such categories share one column, the factor's "other".
+            common = {k for k, n in counts.items() if n >= RARE_CATEGORY * len(cases)}
+            for category in sorted(cast(str, k) for k in common):
                 columns.append(Column(spec, category, [1.0 if v == category else 0.0 for v in raw]))
+            if spec.name.startswith(engine.CUSTOM_FACTOR_PREFIX) and len(common) < len(counts):
+                rare = [0.0 if v is None or v in common else 1.0 for v in raw]
+                columns.append(Column(spec, OTHER, rare))
             used.append(spec)
             continue
         if spec.name.startswith(engine.CUSTOM_FACTOR_PREFIX):
@@ -302,6 +345,7 @@ def fit_model(
     *,
     template: ModelConfig,
     signals: Sequence[str] = (),
+    category_signals: Sequence[str] = (),
     folds: int = FOLDS,
 ) -> Learned:
     import numpy as np
@@ -310,7 +354,7 @@ def fit_model(
     labels = [c.churned for c in cases]
     if not 0 < sum(labels) < len(labels):
         raise ValueError("learning needs cases of both outcomes")
-    columns, used = build_columns(cases, _inputs(template, signals))
+    columns, used = build_columns(cases, _inputs(template, signals, category_signals))
     y = np.array(labels, dtype=int)
     fold_of = np.array(grouped_folds([c.account_id for c in cases], folds))
     while True:
@@ -359,6 +403,16 @@ def _to_config(
     overdue_points = 0
     for name, steps in by_input.items():
         spec = steps[0][0].input
+        if spec.kind == "category" and name.startswith(engine.CUSTOM_FACTOR_PREFIX):
+            signal = name.removeprefix(engine.CUSTOM_FACTOR_PREFIX)
+            points = {str(c.key): round(scale * beta) for c, beta in steps}
+            other = points.pop(OTHER, 0)
+            custom.append(
+                engine.CustomFactor(
+                    signal, _label(signal), True, (), tuple(points.items()), other_points=other
+                )
+            )
+            continue
         if spec.kind == "category":
             tables[name] = {str(c.key): round(scale * beta) for c, beta in steps}
             continue
@@ -375,9 +429,10 @@ def _to_config(
             continue
         if name.startswith(engine.CUSTOM_FACTOR_PREFIX):
             signal = name.removeprefix(engine.CUSTOM_FACTOR_PREFIX)
-            label = signal.replace("_", " ").capitalize()
             custom.append(
-                engine.CustomFactor(signal, label, spec.kind == "risky_up", tuple(thresholds))
+                engine.CustomFactor(
+                    signal, _label(signal), spec.kind == "risky_up", tuple(thresholds)
+                )
             )
         else:
             tables[name] = tuple(thresholds)
@@ -391,10 +446,15 @@ def _to_config(
         bands=engine.BandThresholds(medium=medium, high=high_band, critical=critical),
         max_fact_age_days=template.max_fact_age_days,
         usage_window_days=template.usage_window_days,
+        usage_intensity_signal=template.usage_intensity_signal,
         renewal_overdue_points=overdue_points,
         custom_factors=tuple(custom),
         **tables,  # type: ignore[arg-type]
     )
+
+
+def _label(signal: str) -> str:
+    return signal.replace("_", " ").capitalize()
 
 
 def _steps_to_table(

@@ -11,6 +11,9 @@ points follow, so the reasons on an account add up to its score (before the 0..1
 
 The factors
 -----------
+- account_size: small accounts leave more often in B2B SaaS. Read in licensed seats (the plan's
+  size, from the latest fresh usage reading) when known, else in MRR per month; the smaller, the
+  more points. An MRR of 0 is no billing figure: the size is then unknown.
 - industry: how hard the account's industry is hit by the crisis. Travel, aviation, hospitality,
   events, recruitment and in-person retail score high; logistics, healthcare, supply chain,
   e-commerce and remote-work tooling held up and score slightly below zero.
@@ -34,14 +37,19 @@ The factors
 - signing_discount: the discount given at signing, the best predictor of non-renewal in the
   brief's own case; the bigger the discount, the more points.
 - stakeholder: a key stakeholder who left; the more recent the departure, the more points.
-- usage_trend: the share of licensed seats actually used now against about 90 days earlier
-  (seats added in between count for both readings: buying seats is not falling adoption).
-  Falling adoption adds points, rising adoption removes a few, very low adoption adds some more.
+- usage_trend: active users now against about 90 days earlier, counted in users and shown in
+  points of the larger of the two seat counts, so that a seat change alone never moves it:
+  buying seats is expansion, not falling adoption, and cutting seats does not hide users lost.
+  Falling adoption adds points, rising adoption removes a few; a low share of the latest seats
+  active adds some more; a low usage intensity (a signal the model names, such as sessions per
+  active user per week) adds its own part, and counts alone when there is no usage trend.
 - kpi_attainment: how far the account reaches the outcomes it bought the product for (target
   against actual, whichever direction is better). Under 50 % adds many points; above target
   removes a few. Each KPI counts at most 150 % so one runaway KPI cannot hide the others.
-- signal:<name>: one per custom factor the admin defines on a company signal (CSAT, open
-  tickets...): the points of the furthest threshold the latest reading has crossed.
+- signal:<name>: one per custom factor the admin defines on a company signal: on a number (CSAT,
+  open tickets...) the points of the furthest threshold the latest reading has crossed; on a
+  category (plan, acquisition channel...) the points of its category, or the factor's points for
+  any other category.
 
 Missing and stale facts
 -----------------------
@@ -59,8 +67,9 @@ For developers
 --------------
 Plain Python: no Django, no clock, no I/O. `assess(facts, model, as_of=...)` is pure and
 deterministic. Build `ModelConfig.from_dict(...)` once per run and reuse it: it precomputes its
-lookups and remembers contributions it has already built. MRR does not change the score: the
-score says how likely the account is to leave, MRR how much that would cost.
+lookups and remembers contributions it has already built. MRR enters the score only as a sign
+of the account's size (when seats are unknown): the score says how likely the account is to
+leave; the MRR at stake, how much that would cost, stays a separate axis of the triage order.
 """
 
 from .assessment import (

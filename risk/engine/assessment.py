@@ -6,6 +6,7 @@ from dataclasses import dataclass
 BANDS = ("low", "medium", "high", "critical")
 # The built-in factors, as named in Contribution.factor; custom ones are "signal:<name>".
 FACTORS = (
+    "account_size",
     "cash_stability",
     "geography",
     "industry",

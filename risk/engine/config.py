@@ -83,6 +83,13 @@ class ModelConfig:
     kpi_shortfall_thresholds: tuple[Threshold, ...] = ()  # average attainment %, risky downward
     kpi_overachievement_thresholds: tuple[Threshold, ...] = ()  # attainment %, protective upward
     kpi_attainment_cap_pct: int = 150  # one runaway KPI must not hide the others
+    # usage intensity (part of usage_trend): a numeric signal, such as sessions per active user
+    # per week; "" reads none
+    usage_intensity_signal: str = ""
+    low_intensity_thresholds: tuple[Threshold, ...] = ()  # intensity, risky downward
+    # account_size: licensed seats when usage is known, else MRR per month; both risky downward
+    size_seat_thresholds: tuple[Threshold, ...] = ()
+    size_mrr_thresholds: tuple[Threshold, ...] = ()
     custom_factors: tuple[CustomFactor, ...] = ()
     compiled: "Compiled" = field(init=False, repr=False, compare=False)
 
@@ -134,6 +141,9 @@ class Compiled:
 
     __slots__ = (
         "break_clause",
+        "low_intensity",
+        "size_mrr",
+        "size_seats",
         "break_clause_phases",
         "burn",
         "countries",
@@ -183,9 +193,17 @@ class Compiled:
         self.low_adoption = Table(model.low_adoption_thresholds, upward=False)
         self.kpi_shortfall = Table(model.kpi_shortfall_thresholds, upward=False)
         self.kpi_over = Table(model.kpi_overachievement_thresholds, upward=True)
+        self.low_intensity = Table(model.low_intensity_thresholds, upward=False)
+        self.size_seats = Table(model.size_seat_thresholds, upward=False)
+        self.size_mrr = Table(model.size_mrr_thresholds, upward=False)
         # Sorted by factor name so assess() emits contributions already in tie-break order.
         self.custom = tuple(
-            (cf.factor, cf, Table(cf.thresholds, upward=cf.higher_is_riskier))
+            (
+                cf.factor,
+                cf,
+                Table(cf.thresholds, upward=cf.higher_is_riskier),
+                dict(cf.categories or ()),
+            )
             for cf in sorted(model.custom_factors, key=lambda cf: cf.factor)
         )
         # Filled on first use by factors.unread_signals: every custom factor's "no reading".
@@ -216,6 +234,9 @@ _TABLES = (
     ("low_adoption_thresholds", False, False),
     ("kpi_shortfall_thresholds", False, False),
     ("kpi_overachievement_thresholds", True, True),
+    ("low_intensity_thresholds", False, False),
+    ("size_seat_thresholds", False, False),
+    ("size_mrr_thresholds", False, False),
 )
 
 
@@ -260,7 +281,25 @@ def _validate_custom_factors(model: ModelConfig) -> None:
     for cf in model.custom_factors:
         if not cf.signal or not cf.label:
             raise ModelConfigError("custom_factors: signal and label must not be empty")
-        check_table(f"custom_factors.{cf.signal}", cf.thresholds, upward=cf.higher_is_riskier)
+        if cf.signal == model.usage_intensity_signal:
+            raise ModelConfigError(
+                f"custom_factors.{cf.signal}: this signal already counts as usage intensity"
+            )
+        if cf.categories is None:
+            check_table(f"custom_factors.{cf.signal}", cf.thresholds, upward=cf.higher_is_riskier)
+            continue
+        if cf.thresholds:
+            raise ModelConfigError(
+                f"custom_factors.{cf.signal}: a category factor has points per category, "
+                "not thresholds"
+            )
+        names = [name for name, _ in cf.categories]
+        if any(not name or name != name.strip() for name in names):
+            raise ModelConfigError(
+                f"custom_factors.{cf.signal}: a category must not be empty or padded with spaces"
+            )
+        if len(set(names)) != len(names):
+            raise ModelConfigError(f"custom_factors.{cf.signal}: a category is listed twice")
 
 
 def _validate_weights(model: ModelConfig) -> None:

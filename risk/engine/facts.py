@@ -29,10 +29,12 @@ class KpiReading:
 
 @dataclass(frozen=True, slots=True)
 class SignalReading:
-    """The latest value of a company-defined numeric signal (CSAT, open tickets...)."""
+    """The latest reading of a company-defined signal: a number in `value` (CSAT, open
+    tickets...) or a category in `category` (plan, acquisition channel...), the other None."""
 
-    value: Decimal
+    value: Decimal | None
     as_of: date
+    category: str | None = None
 
 
 # A shared read-only default: a dict default would be one mutable object shared by every account.
@@ -49,7 +51,7 @@ class AccountFacts:
     multinational. Money is in the company's reporting currency; `monthly_burn` is per month,
     `late_payments` counts the last 12 months, `cash_facts_as_of` dates runway, burn, late payments
     and funding stage together; `contract_term_months` is the length of the term in force.
-    `usage` may come in any order. Values must be finite.
+    `usage` may come in any order. Values must be finite. An `mrr` of 0 means no billing figure.
     """
 
     industry: str | None = None

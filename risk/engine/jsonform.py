@@ -161,9 +161,24 @@ def _write_bands(bands: BandThresholds) -> dict[str, object]:
 
 
 def _custom_factors(raw: object, path: str) -> tuple[CustomFactor, ...]:
+    """A numeric factor has `higher_is_riskier` and `thresholds`; a category factor has
+    `categories` (category -> points) and optionally `other_points`."""
     result = []
     for i, item in enumerate(_read_list(raw, path)):
         at = f"{path}[{i}]"
+        if isinstance(item, Mapping) and "categories" in item:
+            obj = _read_object(item, at, {"signal", "label", "categories"}, {"other_points"})
+            result.append(
+                CustomFactor(
+                    _read_str(obj["signal"], f"{at}.signal"),
+                    _read_str(obj["label"], f"{at}.label"),
+                    True,
+                    (),
+                    tuple(_int_map(obj["categories"], f"{at}.categories").items()),
+                    _read_int(obj.get("other_points", 0), f"{at}.other_points"),
+                )
+            )
+            continue
         obj = _read_object(item, at, {"signal", "label", "higher_is_riskier", "thresholds"}, set())
         result.append(
             CustomFactor(
@@ -176,16 +191,24 @@ def _custom_factors(raw: object, path: str) -> tuple[CustomFactor, ...]:
     return tuple(result)
 
 
-def _write_custom_factors(custom_factors: tuple[CustomFactor, ...]) -> list[dict[str, object]]:
-    return [
-        {
+def _write_custom_factor(cf: CustomFactor) -> dict[str, object]:
+    if cf.categories is not None:
+        return {
             "signal": cf.signal,
             "label": cf.label,
-            "higher_is_riskier": cf.higher_is_riskier,
-            "thresholds": _write_thresholds(cf.thresholds),
+            "categories": dict(cf.categories),
+            "other_points": cf.other_points,
         }
-        for cf in custom_factors
-    ]
+    return {
+        "signal": cf.signal,
+        "label": cf.label,
+        "higher_is_riskier": cf.higher_is_riskier,
+        "thresholds": _write_thresholds(cf.thresholds),
+    }
+
+
+def _write_custom_factors(custom_factors: tuple[CustomFactor, ...]) -> list[dict[str, object]]:
+    return [_write_custom_factor(cf) for cf in custom_factors]
 
 
 def _same(value: Any) -> Any:
@@ -239,5 +262,9 @@ CODECS: dict[str, tuple[_Reader, _Writer]] = {
     "kpi_shortfall_thresholds": _THRESHOLDS,
     "kpi_overachievement_thresholds": _THRESHOLDS,
     "kpi_attainment_cap_pct": _INT,
+    "usage_intensity_signal": (_read_str, _same),
+    "low_intensity_thresholds": _THRESHOLDS,
+    "size_seat_thresholds": _THRESHOLDS,
+    "size_mrr_thresholds": _THRESHOLDS,
     "custom_factors": (_custom_factors, _write_custom_factors),
 }

@@ -7,6 +7,7 @@ from operator import attrgetter
 from .assessment import Assessment, Contribution, band_for, new_assessment
 from .config import ModelConfig
 from .factors import (
+    account_size,
     cash_stability,
     geography,
     industry,
@@ -33,14 +34,15 @@ def assess(facts: AccountFacts, model: ModelConfig, *, as_of: date) -> Assessmen
     signals: Sequence[Contribution]
     if facts.signals:
         signals = [
-            signal_contribution(name, factor, table, facts, model, as_of)
-            for name, factor, table in model.compiled.custom
+            signal_contribution(name, factor, table, categories, facts, model, as_of)
+            for name, factor, table, categories in model.compiled.custom
         ]
     else:
         signals = unread_signals(model)
     # Built in factor-name order ("signal:..." sorts between "renewal_..." and "signing_..."),
     # so one stable sort on points gives the documented tie-break without a second key.
     contributions = [
+        account_size(facts, model, as_of),
         cash_stability(facts, model, as_of),
         geography(facts, model, as_of),
         industry(facts, model, as_of),

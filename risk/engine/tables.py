@@ -29,19 +29,32 @@ class DatedPoints:
 
 @dataclass(frozen=True, slots=True)
 class CustomFactor:
-    """A company-defined signal turned into points: those of the furthest threshold crossed."""
+    """A company-defined signal turned into points.
+
+    On a numeric signal (`categories` None): the points of the furthest threshold crossed. On a
+    category signal (`categories` a tuple of (category, points), `thresholds` empty): the points
+    of the reading's category, or `other_points` for a category the table does not list.
+    """
 
     signal: str
     label: str
     higher_is_riskier: bool
     thresholds: tuple[Threshold, ...]
+    categories: tuple[tuple[str, int], ...] | None = None
+    other_points: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", tuple(sorted(self.thresholds, key=threshold_value)))
+        if self.categories is not None:
+            object.__setattr__(self, "categories", tuple(sorted(self.categories)))
 
     @property
     def factor(self) -> str:
         return f"{CUSTOM_FACTOR_PREFIX}{self.signal}"
+
+    @property
+    def on_categories(self) -> bool:
+        return self.categories is not None
 
 
 class Table:

@@ -238,13 +238,9 @@ def _has_country_row(config: Mapping[str, Any], country: str, day: date) -> bool
     return any(r["effective_from"] == day.isoformat() for r in rows)
 
 
-class CustomFactorForm(ConfigForm):
-    """A factor on a named signal: the points of the furthest threshold its reading crosses.
-
-    Saving a signal that already has a factor replaces that factor (its weight is kept).
-    """
-
-    prefix = "custom"
+class SignalFactorForm(ConfigForm):
+    """A custom factor on a named signal. Saving a signal that already has a factor replaces
+    that factor (its weight is kept)."""
 
     signal = forms.SlugField(
         label=_("Signal"),
@@ -252,6 +248,16 @@ class CustomFactorForm(ConfigForm):
         help_text=_("The signal's name as it is recorded on accounts, such as csat."),
     )
     label = forms.CharField(label=_("Label"), max_length=80)
+
+    def replaces_a_factor(self) -> bool:
+        signal = self.cleaned_data["signal"]
+        return any(cf["signal"] == signal for cf in self.config.get("custom_factors", []))
+
+
+class CustomFactorForm(SignalFactorForm):
+    """A factor on a numeric signal: the points of the furthest threshold its reading crosses."""
+
+    prefix = "custom"
     higher_is_riskier = forms.TypedChoiceField(
         label=_("Higher is riskier"),
         choices=[
@@ -300,7 +306,6 @@ class CustomFactorForm(ConfigForm):
         return data
 
     def apply(self, config: Mapping[str, Any]) -> Config:
-        new = copy.deepcopy(dict(config))
         data = self.cleaned_data
         thresholds = [
             # Fixed-point text: "50", never "5E+1", in the stored JSON.
@@ -314,19 +319,91 @@ class CustomFactorForm(ConfigForm):
             "higher_is_riskier": data["higher_is_riskier"],
             "thresholds": thresholds,
         }
-        factors = list(new.get("custom_factors", []))
-        for i, existing in enumerate(factors):
-            if existing["signal"] == data["signal"]:
-                factors[i] = factor
-                break
-        else:
-            factors.append(factor)
-        new["custom_factors"] = factors
-        return new
+        return _replace_factor(config, factor)
 
-    def replaces_a_factor(self) -> bool:
-        signal = self.cleaned_data["signal"]
-        return any(cf["signal"] == signal for cf in self.config.get("custom_factors", []))
+
+MAX_CATEGORIES = 30
+
+
+def _replace_factor(config: Mapping[str, Any], factor: dict[str, Any]) -> Config:
+    """`config` with `factor` added, or replacing the factor on the same signal."""
+    new = copy.deepcopy(dict(config))
+    factors = list(new.get("custom_factors", []))
+    for i, existing in enumerate(factors):
+        if existing["signal"] == factor["signal"]:
+            factors[i] = factor
+            break
+    else:
+        factors.append(factor)
+    new["custom_factors"] = factors
+    return new
+
+
+class CategoryFactorForm(SignalFactorForm):
+    """A factor on a category signal (plan, acquisition channel...): points per category, and
+    points for any category it does not list."""
+
+    prefix = "category"
+    categories = forms.CharField(
+        label=_("Points per category"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "starter = 8\nenterprise = -3"}),
+        help_text=_("One category per line, then = and its points, such as starter = 8."),
+    )
+    other_points = forms.IntegerField(
+        label=_("Points of any other category"),
+        initial=0,
+        min_value=-POINTS_LIMIT,
+        max_value=POINTS_LIMIT,
+    )
+
+    def clean_categories(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for n, line in enumerate(str(self.cleaned_data["categories"]).splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, points = line.rpartition("=")
+            name = name.strip()
+            if not sep or not name:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write the category, then = and its points.") % {"n": n}
+                )
+            if len(name) > 120:
+                raise forms.ValidationError(
+                    _("Line %(n)s: a category has at most 120 characters.") % {"n": n}
+                )
+            try:
+                value = int(points.strip())
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(n)s: the points must be a whole number.") % {"n": n}
+                ) from None
+            if not -POINTS_LIMIT <= value <= POINTS_LIMIT:
+                raise forms.ValidationError(
+                    _("Line %(n)s: the points must be between -100 and 100.") % {"n": n}
+                )
+            if name in found:
+                raise forms.ValidationError(
+                    _("Line %(n)s: “%(category)s” is already listed.") % {"n": n, "category": name}
+                )
+            found[name] = value
+        if not found:
+            raise forms.ValidationError(_("Give at least one category and its points."))
+        if len(found) > MAX_CATEGORIES:
+            raise forms.ValidationError(
+                _("At most %(count)s categories.") % {"count": MAX_CATEGORIES}
+            )
+        return found
+
+    def apply(self, config: Mapping[str, Any]) -> Config:
+        data = self.cleaned_data
+        factor = {
+            "signal": data["signal"],
+            "label": data["label"].strip(),
+            "categories": data["categories"],
+            "other_points": data["other_points"],
+        }
+        return _replace_factor(config, factor)
 
 
 class CustomFactorRemoveForm(ConfigForm):

@@ -31,6 +31,7 @@ from risk.models import ModelStatus, RescoreRun, RiskModel
 from risk.presenters import factor_label
 from risk.queries import NoPublishedModel, model_config, published_model
 from risk.risk_models.forms import (
+    CategoryFactorForm,
     ConfigForm,
     CountryRowForm,
     CountryRowRemoveForm,
@@ -39,6 +40,7 @@ from risk.risk_models.forms import (
     DraftForm,
     GeneralForm,
     IndustryPointsForm,
+    SignalFactorForm,
     WeightsForm,
 )
 from risk.risk_models.services import ModelStateError, create_draft, update_draft
@@ -170,6 +172,7 @@ def _detail_context(risk_model: RiskModel, **bound: ConfigForm) -> dict[str, Any
             "country_form": CountryRowForm.unbound(raw),
             "country_remove_form": None,
             "custom_factor_form": CustomFactorForm.unbound(raw),
+            "category_factor_form": CategoryFactorForm.unbound(raw),
             "custom_factor_remove_form": None,
         }
     context.update(bound)
@@ -327,7 +330,7 @@ def model_country_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _custom_factor_saved(form: ConfigForm) -> str:
-    assert isinstance(form, CustomFactorForm)
+    assert isinstance(form, SignalFactorForm)
     label = form.cleaned_data["label"]
     if form.replaces_a_factor():
         return _("Custom factor “%(label)s” updated.") % {"label": label}
@@ -342,6 +345,19 @@ def model_custom_factor_save(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         form_class=CustomFactorForm,
         form_key="custom_factor_form",
+        section="model-custom-factors",
+        done=_custom_factor_saved,
+    )
+
+
+@require_POST
+@role_required(is_admin)
+def model_category_factor_save(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _edit_draft(
+        request,
+        pk,
+        form_class=CategoryFactorForm,
+        form_key="category_factor_form",
         section="model-custom-factors",
         done=_custom_factor_saved,
     )

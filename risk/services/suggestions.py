@@ -68,6 +68,18 @@ def numeric_signal_names() -> list[str]:
     )
 
 
+def category_signal_names() -> list[str]:
+    """Signals recorded as categories (plan, acquisition channel...), numeric ones left out."""
+    numeric = set(numeric_signal_names())
+    names = (
+        SignalReading.objects.exclude(category="")
+        .values_list("name", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(name for name in names if name not in numeric)
+
+
 def training_cases(cases: list[Case], *, config: engine.ModelConfig) -> list[TrainingCase]:
     by_date: dict[date, list[Case]] = defaultdict(list)
     for case in cases:
@@ -96,14 +108,25 @@ def suggest_model(
     train, test = split_cases(train_before=train_before, horizon_days=horizon_days, today=today)
     churned = sum(c.churned for c in train)
     template = model_config(active)
-    signals = numeric_signal_names()
+    intensity = template.usage_intensity_signal
+    signals = [name for name in numeric_signal_names() if name != intensity]
+    categories = [name for name in category_signal_names() if name != intensity]
     # The facts loader reads the signals a model's custom factors name: one per candidate.
     reader = engine.ModelConfig(
         max_fact_age_days=template.max_fact_age_days,
         usage_window_days=template.usage_window_days,
-        custom_factors=tuple(engine.CustomFactor(name, name, True, ()) for name in signals),
+        usage_intensity_signal=intensity,
+        custom_factors=(
+            *(engine.CustomFactor(name, name, True, ()) for name in signals),
+            *(engine.CustomFactor(name, name, True, (), ()) for name in categories),
+        ),
     )
-    learned = fit_model(training_cases(train, config=reader), template=template, signals=signals)
+    learned = fit_model(
+        training_cases(train, config=reader),
+        template=template,
+        signals=signals,
+        category_signals=categories,
+    )
     draft = _create_learned_draft(config=learned.config.to_dict(), user=user)
     suggestion = Suggestion(
         draft=draft,

@@ -136,7 +136,8 @@ def test_what_if_shows_each_factor_s_change_not_only_the_total(csm_client, accou
             "whatif-late_payments": "5",
             "whatif-adoption_pct": "5",
             "whatif-key_stakeholder_leaves": "on",
-            "whatif-renewal_on": (timezone.localdate() + timedelta(days=20)).isoformat(),
+            # Out of the quarter before the renewal (the factory's renewal is 65 days away).
+            "whatif-renewal_on": (timezone.localdate() + timedelta(days=150)).isoformat(),
         },
         headers={"HX-Request": "true"},
     )

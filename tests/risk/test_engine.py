@@ -481,23 +481,23 @@ def test_falling_adoption_adds_points_and_rising_adoption_removes_a_few(then, no
     assert f.usage_trend(facts, MODEL, AS_OF).points == points
 
 
-def test_usage_reason_gives_both_shares_and_the_days_between_them():
+def test_usage_reason_gives_both_shares_of_the_seats_and_the_days_between_them():
     facts = AccountFacts(usage=(seats(95, 80), seats(5, 55)))
     reason = reason_of(f.usage_trend(facts, MODEL, AS_OF))
-    assert reason == "Active users fell from 80 % to 55 % of seats in 90 days, +10"
+    assert reason == "Active users fell from 80 % to 55 % of 100 seats in 90 days, +10"
 
 
 def test_usage_compares_with_the_reading_about_a_window_earlier_in_any_order():
     usage = (seats(0, 50), seats(200, 10), seats(30, 40), seats(100, 80))
     c = f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF)
-    assert reason_of(c).startswith("Active users fell from 80 % to 50 % of seats in 100 days")
+    assert reason_of(c).startswith("Active users fell from 80 % to 50 % of 100 seats in 100 days")
     assert f.usage_trend(AccountFacts(usage=usage[::-1]), MODEL, AS_OF) == c
 
 
 def test_usage_without_a_reading_a_window_earlier_uses_the_earliest_one():
     usage = (seats(0, 50), seats(30, 40), seats(60, 70))
     reason = reason_of(f.usage_trend(AccountFacts(usage=usage), MODEL, AS_OF))
-    assert reason.startswith("Active users fell from 70 % to 50 % of seats in 60 days")
+    assert reason.startswith("Active users fell from 70 % to 50 % of 100 seats in 60 days")
 
 
 def test_usage_shares_are_whole_percentages_so_the_reason_adds_up():
@@ -506,7 +506,7 @@ def test_usage_shares_are_whole_percentages_so_the_reason_adds_up():
     c = f.usage_trend(facts, MODEL, AS_OF)
     assert (c.points, reason_of(c)) == (
         3,
-        "Active users fell from 80 % to 75 % of seats in 90 days, +3",
+        "Active users fell from 80 % to 75 % of 500 seats in 90 days, +3",
     )
 
 
@@ -515,8 +515,9 @@ def test_buying_seats_is_not_falling_adoption():
     facts = AccountFacts(usage=(seats(95, 40, 50), seats(5, 42, 150)))
     c = f.usage_trend(facts, MODEL, AS_OF)
     # No point for the trend; only the low share of seats in use still counts.
-    assert reason_of(c).startswith(
-        "Active users rose from 27 % to 28 % of seats in 90 days (+0); low"
+    assert reason_of(c) == (
+        "Active users rose from 27 % to 28 % of 150 seats in 90 days (+0); "
+        "low adoption: 28 % of seats active (+2), +2"
     )
     # Fewer active users on more seats still reads as a fall.
     fewer = AccountFacts(usage=(seats(95, 40, 50), seats(5, 20, 150)))
@@ -669,6 +670,149 @@ def test_custom_factor_must_belong_to_the_model():
     stranger = CustomFactor("nps", "NPS", False, (Threshold(dec(0), 5),))
     with pytest.raises(ValueError, match="signal:nps"):
         f.custom_signal(stranger, AccountFacts(), MODEL, AS_OF)
+
+
+# Category signals --------------------------------------------------------------------------
+
+PLAN = CustomFactor(
+    "plan", "Plan", True, (), (("starter", 9), ("team", 4), ("enterprise", -3)), other_points=2
+)
+WITH_PLAN = model_with(custom_factors=(*MODEL.custom_factors, PLAN))
+
+
+def category(name: str, value: str, days_ago: int = 3) -> AccountFacts:
+    return AccountFacts(signals={name: SignalReading(None, ago(days_ago), value)})
+
+
+@pytest.mark.parametrize(
+    ("plan", "points", "reason"),
+    [
+        ("starter", 9, "Plan: starter (as of 9 Sep 2026), +9"),
+        ("enterprise", -3, "Plan: enterprise (as of 9 Sep 2026), -3"),
+        ("legacy", 2, "Plan: legacy (as of 9 Sep 2026), not listed in the model, +2"),
+    ],
+)
+def test_a_category_signal_takes_the_points_of_its_category(plan, points, reason):
+    c = f.custom_signal(PLAN, category("plan", plan), WITH_PLAN, AS_OF)
+    assert (c.factor, c.points, reason_of(c), c.has_data) == ("signal:plan", points, reason, True)
+    assert assess(category("plan", plan), WITH_PLAN, as_of=AS_OF).score == 20 + points
+
+
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        (AccountFacts(), "No Plan reading recorded"),
+        (signal("plan", "3"), "No Plan reading recorded"),  # a number says nothing of a plan
+        (
+            category("plan", "starter", days_ago=181),
+            "Plan reading as of 15 Mar 2026 is older than 180 days: treated as missing",
+        ),
+    ],
+    ids=["none", "numeric-reading", "stale"],
+)
+def test_a_category_factor_without_a_usable_reading_has_no_data(facts, reason):
+    c = f.custom_signal(PLAN, facts, WITH_PLAN, AS_OF)
+    assert (c.points, reason_of(c), c.has_data) == (0, reason, False)
+
+
+def test_a_numeric_factor_ignores_a_category_reading():
+    c = f.custom_signal(CSAT, category("csat", "bad"), MODEL, AS_OF)
+    assert (c.points, c.has_data) == (0, False)
+
+
+def test_a_category_factor_round_trips_through_json():
+    raw = {
+        "signal": "plan",
+        "label": "Plan",
+        "categories": {"team": 4, "starter": 9, "enterprise": -3},
+        "other_points": 2,
+    }
+    model = ModelConfig.from_dict({**DEFAULT_MODEL, "custom_factors": [raw]})
+    assert model.custom_factors == (PLAN,)
+    assert json.loads(json.dumps(model.to_dict()))["custom_factors"] == [
+        {**raw, "categories": {"enterprise": -3, "starter": 9, "team": 4}}
+    ]
+    assert ModelConfig.from_dict(json.loads(json.dumps(model.to_dict()))) == model
+    # other_points may be left out: an unlisted category then counts 0.
+    del raw["other_points"]
+    assert ModelConfig.from_dict({"custom_factors": [raw]}).custom_factors[0].other_points == 0
+
+
+# Account size --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("licensed", "points"), [(5, 8), (10, 8), (11, 5), (20, 5), (50, 2), (51, 0), (250, 0)]
+)
+def test_a_small_plan_adds_points_read_in_licensed_seats(licensed, points):
+    facts = AccountFacts(mrr=dec(100), usage=(seats(95, 4, 3), seats(5, 4, licensed)))
+    c = f.account_size(facts, MODEL, AS_OF)
+    assert (c.points, reason_of(c)) == (points, f"Plan of {licensed} licensed seats, +{points}")
+
+
+@pytest.mark.parametrize(
+    ("mrr", "points", "reason"),
+    [
+        ("300", 8, "MRR of 500 a month or less, +8"),
+        ("1500", 5, "MRR of 2,000 a month or less, +5"),
+        ("5000", 2, "MRR of 5,000 a month or less, +2"),
+        ("9000", 0, "MRR above 5,000 a month, +0"),
+    ],
+)
+def test_without_fresh_seats_the_size_is_read_in_mrr_tiers(mrr, points, reason):
+    stale = AccountFacts(mrr=dec(mrr), usage=(seats(200, 4, 5),))
+    c = f.account_size(stale, MODEL, AS_OF)
+    assert (c.points, reason_of(c)) == (points, reason)
+
+
+def test_without_seats_or_mrr_the_size_has_no_data():
+    c = f.account_size(AccountFacts(), MODEL, AS_OF)
+    assert (c.points, reason_of(c), c.has_data) == (0, "No seats or MRR recorded", False)
+
+
+# Adoption: absolute users, seat changes, intensity -------------------------------------------
+
+
+def test_cutting_seats_does_not_hide_users_lost():
+    # 50 of 100 seats active, then 40 of 50: a higher share of fewer seats, but 10 users lost.
+    facts = AccountFacts(usage=(seats(95, 50, 100), seats(5, 40, 50)))
+    c = f.usage_trend(facts, MODEL, AS_OF)
+    assert (c.points, reason_of(c)) == (
+        6,
+        "Active users fell from 50 % to 40 % of 100 seats in 90 days, +6",
+    )
+
+
+def test_the_same_users_on_more_seats_is_not_falling_adoption():
+    facts = AccountFacts(usage=(seats(95, 45, 50), seats(5, 45, 100)))
+    c = f.usage_trend(facts, MODEL, AS_OF)
+    assert reason_of(c) == "Active users held at 45 % of 100 seats in 90 days, +0"
+
+
+def intensity(value: str, days_ago: int = 3) -> dict[str, SignalReading]:
+    return {"usage_intensity": SignalReading(dec(value), ago(days_ago))}
+
+
+@pytest.mark.parametrize(("value", "points"), [("0.5", 6), ("1", 6), ("1.5", 3), ("4", 0)])
+def test_low_usage_intensity_adds_its_own_part(value, points):
+    facts = AccountFacts(usage=(seats(95, 60), seats(5, 60)), signals=intensity(value))
+    c = f.usage_trend(facts, MODEL, AS_OF)
+    assert c.points == points
+    if points:
+        assert reason_of(c).endswith(
+            f"; usage intensity {value} (as of 9 Sep 2026) (+{points}), +{points}"
+        )
+
+
+def test_usage_intensity_counts_alone_without_a_usage_trend():
+    c = f.usage_trend(AccountFacts(signals=intensity("0.8")), MODEL, AS_OF)
+    assert (c.points, reason_of(c), c.has_data) == (
+        6,
+        "Usage intensity 0.8 (as of 9 Sep 2026), +6",
+        True,
+    )
+    stale = f.usage_trend(AccountFacts(signals=intensity("0.8", days_ago=200)), MODEL, AS_OF)
+    assert (stale.points, stale.has_data) == (0, False)
 
 
 # Weights -------------------------------------------------------------------------------------
@@ -864,10 +1008,16 @@ def test_the_same_account_scored_as_of_an_earlier_date_sees_that_date_s_facts():
     assert now.score == 20 + 6 + 15  # renewal long overdue
 
 
-def test_mrr_does_not_change_the_score():
-    small = assess(dataclasses.replace(TRAVEL_START_UP, mrr=dec(10)), MODEL, as_of=AS_OF)
-    big = assess(dataclasses.replace(TRAVEL_START_UP, mrr=dec(10**6)), MODEL, as_of=AS_OF)
-    assert small == big
+def test_mrr_changes_the_score_only_through_the_account_size_when_seats_are_unknown():
+    plain = AccountFacts(industry="software", renewal_on=ahead(200))
+    with_usage = dataclasses.replace(plain, usage=(seats(95, 60), seats(5, 60)))
+    small = assess(dataclasses.replace(with_usage, mrr=dec(10)), MODEL, as_of=AS_OF)
+    big = assess(dataclasses.replace(with_usage, mrr=dec(10**6)), MODEL, as_of=AS_OF)
+    assert small == big  # seats say the size: MRR only weighs the triage order
+    no_usage = plain
+    small = assess(dataclasses.replace(no_usage, mrr=dec(300)), MODEL, as_of=AS_OF)
+    big = assess(dataclasses.replace(no_usage, mrr=dec(10**6)), MODEL, as_of=AS_OF)
+    assert small.score == big.score + 8
 
 
 def test_a_remembered_contribution_is_the_same_as_a_fresh_one():
@@ -980,6 +1130,36 @@ def table(*pairs: tuple[str, int]) -> list[dict[str, object]]:
             },
             "custom_factors.nps: points must",
         ),
+        (
+            {"custom_factors": [{"signal": "plan", "label": "Plan", "categories": {"a": "x"}}]},
+            "custom_factors[0].categories.a: expected a whole number",
+        ),
+        (
+            {"custom_factors": [{"signal": "plan", "label": "Plan", "categories": {" a": 1}}]},
+            "custom_factors.plan: a category must not be empty or padded",
+        ),
+        (
+            {
+                "custom_factors": [
+                    {"signal": "plan", "label": "Plan", "categories": {}, "thresholds": []}
+                ]
+            },
+            "custom_factors[0]: expected the keys categories, label, other_points, signal",
+        ),
+        (
+            {
+                "custom_factors": [
+                    {
+                        "signal": "usage_intensity",
+                        "label": "Sessions",
+                        "higher_is_riskier": False,
+                        "thresholds": [],
+                    }
+                ]
+            },
+            "custom_factors.usage_intensity: this signal already counts as usage intensity",
+        ),
+        ({"size_seat_thresholds": table(("10", 2), ("50", 8))}, "size_seat_thresholds: points"),
     ],
 )
 def test_from_dict_rejects_a_model_that_cannot_be_used_and_says_where(changes, message):

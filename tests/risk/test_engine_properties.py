@@ -39,6 +39,7 @@ INDUSTRIES = sorted(MODEL.industry_points)
 COUNTRIES = [*sorted(MODEL.region_of_country), "PL"]
 STAGES = sorted(MODEL.funding_stage_points)
 SIGNALS = ["csat", "open_tickets", "nps"]
+PLANS = ["starter", "team", "business", "enterprise", "legacy"]
 
 days = st.dates(min_value=AS_OF - timedelta(days=800), max_value=AS_OF + timedelta(days=400))
 
@@ -57,6 +58,7 @@ kpi_readings = st.builds(
     days,
 )
 signal_readings = st.builds(SignalReading, amounts(-100, 100), days)
+category_readings = st.builds(SignalReading, st.none(), days, st.sampled_from(PLANS))
 
 accounts = st.builds(
     AccountFacts,
@@ -79,7 +81,13 @@ accounts = st.builds(
     stakeholders_known=st.booleans(),
     usage=st.lists(usage_points, max_size=6).map(tuple),
     kpis=st.lists(kpi_readings, max_size=4, unique_by=lambda k: (k.name, k.as_of)).map(tuple),
-    signals=st.dictionaries(st.sampled_from(SIGNALS), signal_readings, max_size=3),
+    signals=st.dictionaries(
+        st.sampled_from([*SIGNALS, "usage_intensity"]), signal_readings, max_size=3
+    ).flatmap(
+        lambda numeric: st.dictionaries(st.just("plan"), category_readings).map(
+            lambda plan: {**numeric, **plan}
+        )
+    ),
 )
 
 
@@ -201,6 +209,64 @@ def test_a_signal_moving_in_its_risky_direction_never_lowers_the_score(facts, na
     assert score(with_signal(riskier)) >= score(with_signal(safer))
 
 
+def latest_users(facts: AccountFacts, active: int) -> tuple[UsagePoint, ...]:
+    """The account's usage with a reading of `active` users on 300 seats as the latest one."""
+    latest_on = AS_OF - timedelta(days=1)
+    return (*(p for p in facts.usage if p.on < latest_on), UsagePoint(latest_on, active, 300))
+
+
+@relaxed
+@given(accounts, st.integers(0, 300), st.integers(0, 300))
+def test_fewer_active_users_never_lower_the_score(facts, a, b):
+    assert score(dataclasses.replace(facts, usage=latest_users(facts, min(a, b)))) >= score(
+        dataclasses.replace(facts, usage=latest_users(facts, max(a, b)))
+    )
+
+
+@relaxed
+@given(accounts, amounts(-10, 50), amounts(-10, 50), days)
+def test_a_lower_usage_intensity_never_lowers_the_score(facts, a, b, on):
+    def with_intensity(value: Decimal) -> AccountFacts:
+        signals = {**facts.signals, "usage_intensity": SignalReading(value, on)}
+        return dataclasses.replace(facts, signals=signals)
+
+    assert score(with_intensity(min(a, b))) >= score(with_intensity(max(a, b)))
+
+
+# An MRR of 0 is no billing figure at all: the size is then unknown and counts nothing.
+known_mrr = amounts(1, 100_000)
+
+
+@relaxed
+@given(accounts, known_mrr, known_mrr)
+def test_a_smaller_mrr_never_lowers_the_score(facts, a, b):
+    assert score(dataclasses.replace(facts, mrr=min(a, b))) >= score(
+        dataclasses.replace(facts, mrr=max(a, b))
+    )
+
+
+PLAN_MODEL = dataclasses.replace(
+    MODEL,
+    custom_factors=(
+        *MODEL.custom_factors,
+        CustomFactor("plan", "Plan", True, (), (("starter", 9), ("team", 4), ("enterprise", -3))),
+    ),
+)
+
+
+@relaxed
+@given(accounts, st.sampled_from(PLANS), st.sampled_from(PLANS), days)
+def test_a_category_with_more_points_never_lowers_the_score(facts, a, b, on):
+    plan_points = {"starter": 9, "team": 4, "enterprise": -3}
+    riskier, safer = sorted((a, b), key=lambda c: plan_points.get(c, 0), reverse=True)
+
+    def with_plan(plan: str) -> int:
+        signals = {**facts.signals, "plan": SignalReading(None, on, plan)}
+        return score(dataclasses.replace(facts, signals=signals), PLAN_MODEL)
+
+    assert with_plan(riskier) >= with_plan(safer)
+
+
 # Generated models ------------------------------------------------------------------------------
 
 points = st.integers(-30, 30)
@@ -230,7 +296,22 @@ def custom_factor(draw: st.DrawFn) -> CustomFactor:
     )
 
 
-custom_factors = st.lists(custom_factor(), max_size=3, unique_by=lambda cf: cf.signal).map(tuple)
+@st.composite
+def category_factor(draw: st.DrawFn) -> CustomFactor:
+    categories = draw(st.dictionaries(st.sampled_from(PLANS), points, max_size=4))
+    return CustomFactor(
+        draw(st.sampled_from(["plan", *SIGNALS])),
+        draw(st.text(min_size=1, max_size=20)),
+        True,
+        (),
+        tuple(categories.items()),
+        draw(points),
+    )
+
+
+custom_factors = st.lists(
+    custom_factor() | category_factor(), max_size=3, unique_by=lambda cf: cf.signal
+).map(tuple)
 
 
 @st.composite
@@ -289,6 +370,10 @@ def models(draw: st.DrawFn) -> ModelConfig:
         kpi_shortfall_thresholds=draw(tables(upward=False)),
         kpi_overachievement_thresholds=draw(tables(upward=True, protective=True)),
         kpi_attainment_cap_pct=draw(st.integers(100, 400)),
+        usage_intensity_signal=draw(st.sampled_from(["", "usage_intensity"])),
+        low_intensity_thresholds=draw(tables(upward=False)),
+        size_seat_thresholds=draw(tables(upward=False)),
+        size_mrr_thresholds=draw(tables(upward=False)),
         custom_factors=custom,
     )
 
@@ -331,6 +416,22 @@ def test_monotonicity_holds_for_any_valid_model(model, facts, data):
     if a in points and b in points:
         riskier, safer = (a, b) if points[a] >= points[b] else (b, a)
         assert with_(industry=riskier) >= with_(industry=safer)
+    low, high = pair(known_mrr)
+    assert with_(mrr=low) >= with_(mrr=high)
+    low, high = pair(amounts(-10, 50))
+    assert with_(signals={**facts.signals, "usage_intensity": SignalReading(low, AS_OF)}) >= (
+        with_(signals={**facts.signals, "usage_intensity": SignalReading(high, AS_OF)})
+    )
+    low, high = pair(st.integers(0, 300))
+    assert with_(usage=latest_users(facts, low)) >= with_(usage=latest_users(facts, high))
+    plan = next((cf for cf in model.custom_factors if cf.on_categories), None)
+    if plan is not None:
+        a, b = data.draw(st.sampled_from(PLANS)), data.draw(st.sampled_from(PLANS))
+        plan_points = dict(plan.categories or ())
+        riskier, safer = sorted((a, b), key=lambda c: plan_points.get(c, plan.other_points))[::-1]
+        assert with_(signals={plan.signal: SignalReading(None, AS_OF, riskier)}) >= with_(
+            signals={plan.signal: SignalReading(None, AS_OF, safer)}
+        )
 
 
 json_values = st.recursive(

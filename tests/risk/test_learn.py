@@ -16,7 +16,15 @@ from risk.backtest.learn import TrainingCase, fit_model, grouped_folds
 from risk.backtest.stats import roc_auc
 from risk.default_model import DEFAULT_MODEL
 from risk.engine import AccountFacts, ModelConfig, SignalReading, UsagePoint, assess
-from tests.risk.test_engine_properties import AS_OF, accounts, amounts, days, relaxed
+from tests.risk.test_engine_properties import (
+    AS_OF,
+    accounts,
+    amounts,
+    days,
+    known_mrr,
+    latest_users,
+    relaxed,
+)
 
 TEMPLATE = ModelConfig.from_dict(DEFAULT_MODEL)
 
@@ -123,3 +131,98 @@ def test_learned_signal_factor_is_monotone_in_its_learned_direction(facts, a, b,
         return assess(dataclasses.replace(facts, signals=signals), model, as_of=AS_OF).score
 
     assert score(riskier) >= score(safer)
+
+
+# Category signals and account size -------------------------------------------------------------
+
+CHANNELS = (("partner", 30), ("direct", 35), ("inbound", 34.2), ("event", 0.5), ("fair", 0.3))
+
+
+def _channel_case(rng: random.Random, pk: int, on: date) -> TrainingCase:
+    channel = rng.choices([c for c, _ in CHANNELS], weights=[w for _, w in CHANNELS])[0]
+    seats = rng.choice((5, 10, 50, 200))
+    active = round(seats * rng.uniform(0.3, 1))
+    # Planted: accounts sold through partners and small plans churn more.
+    logit = -3.2 + (1.8 if channel == "partner" else 0) + (1.4 if seats <= 10 else 0)
+    churned = rng.random() < 1 / (1 + math.exp(-logit))
+    facts = AccountFacts(
+        usage=(UsagePoint(on - timedelta(days=91), active, seats), UsagePoint(on, active, seats)),
+        signals={"channel": SignalReading(None, on, channel)},
+    )
+    return TrainingCase(pk, on, facts, churned)
+
+
+@cache
+def learned_on_categories() -> ModelConfig:
+    rng = random.Random(11)
+    dates = [date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30)]
+    cases = [_channel_case(rng, pk, on) for pk in range(1, 801) for on in dates]
+    return fit_model(cases, template=TEMPLATE, category_signals=["channel"]).config
+
+
+def test_a_category_signal_is_learned_as_points_per_category_with_rare_ones_grouped():
+    model = learned_on_categories()
+    (channel,) = [cf for cf in model.custom_factors if cf.signal == "channel"]
+    assert channel.on_categories and not channel.thresholds
+    points = dict(channel.categories or ())
+    assert points.get("partner", 0) >= points.get("direct", 0) + 5
+    assert points.get("partner", 0) >= points.get("inbound", 0) + 5
+    # Too rare to carry points of their own: they share the factor's points for any other.
+    assert "event" not in points and "fair" not in points
+    text = json.dumps(model.to_dict())
+    assert ModelConfig.from_dict(json.loads(text)) == model
+
+
+def test_small_plans_are_learned_as_an_account_size_table():
+    model = learned_on_categories()
+    seats = model.size_seat_thresholds
+    assert seats and min(t.value for t in seats) <= 10
+    small = AccountFacts(usage=(UsagePoint(AS_OF, 8, 10),))
+    large = AccountFacts(usage=(UsagePoint(AS_OF, 8, 200),))
+    size = [
+        c for c in assess(small, model, as_of=AS_OF).contributions if c.factor == "account_size"
+    ]
+    assert size[0].points > 0
+    assert assess(small, model, as_of=AS_OF).score > assess(large, model, as_of=AS_OF).score
+
+
+@relaxed
+@given(accounts, st.sampled_from([c for c, _ in CHANNELS]), days)
+def test_learned_category_model_stays_within_0_and_100_and_repeats(facts, channel, on):
+    signals = {**facts.signals, "channel": SignalReading(None, on, channel)}
+    changed = dataclasses.replace(facts, signals=signals)
+    first = assess(changed, learned_on_categories(), as_of=AS_OF)
+    assert 0 <= first.score <= 100
+    assert assess(changed, learned_on_categories(), as_of=AS_OF) == first
+
+
+@relaxed
+@given(accounts, st.integers(0, 300), st.integers(0, 300), known_mrr, known_mrr)
+def test_learned_models_never_score_fewer_users_or_a_smaller_account_lower(facts, a, b, m, n):
+    for model in (learned(), learned_on_categories()):
+
+        def score(changed: AccountFacts, model: ModelConfig = model) -> int:
+            return assess(changed, model, as_of=AS_OF).score
+
+        fewer = dataclasses.replace(facts, usage=latest_users(facts, min(a, b)))
+        more = dataclasses.replace(facts, usage=latest_users(facts, max(a, b)))
+        assert score(fewer) >= score(more)
+        no_usage = dataclasses.replace(facts, usage=())
+        assert score(dataclasses.replace(no_usage, mrr=min(m, n))) >= score(
+            dataclasses.replace(no_usage, mrr=max(m, n))
+        )
+
+
+@relaxed
+@given(accounts)
+def test_the_learner_reads_adoption_as_the_engine_does(facts):
+    from risk.backtest.learn import usage_readings
+
+    found = usage_readings(facts, AS_OF, window_days=90, max_age=TEMPLATE.max_fact_age_days)
+    trend = assess(dataclasses.replace(facts, signals={}), TEMPLATE, as_of=AS_OF)
+    (usage,) = [c for c in trend.contributions if c.factor == "usage_trend"]
+    if found is None:
+        assert not usage.has_data
+        return
+    params = usage.params["parts"][0][1] if usage.code == "parts" else usage.params
+    assert found[0] == params["now"] - params["then"]  # type: ignore[operator]

@@ -1,5 +1,7 @@
 """The admin's risk-model editor: list, draft, edit each part, publish."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -40,6 +42,7 @@ def edit_urls(pk):
             "risk:model-country-save",
             "risk:model-country-remove",
             "risk:model-custom-factor-save",
+            "risk:model-category-factor-save",
             "risk:model-custom-factor-remove",
             "risk:model-publish",
         )
@@ -286,6 +289,36 @@ def test_saving_an_existing_signal_replaces_its_factor(admin_client, draft):
     ]
 
 
+def category_data(**overrides):
+    data = {
+        "category-signal": "plan",
+        "category-label": "Plan",
+        "category-categories": "starter = 9\r\n\r\nteam=4\r\nenterprise plan = -3",
+        "category-other_points": "2",
+    }
+    return data | overrides
+
+
+def test_admin_adds_a_factor_on_a_category_signal_and_sees_its_points(admin_client, draft):
+    url = reverse("risk:model-category-factor-save", args=[draft.pk])
+    response = admin_client.post(url, category_data(), follow=True)
+    content = response.content.decode()
+    assert "Custom factor “Plan” added." in content
+    assert "starter → +9" in content and "enterprise plan → -3" in content
+    draft.refresh_from_db()
+    plan = next(cf for cf in draft.config["custom_factors"] if cf["signal"] == "plan")
+    assert plan == {
+        "signal": "plan",
+        "label": "Plan",
+        "categories": {"starter": 9, "team": 4, "enterprise plan": -3},
+        "other_points": 2,
+    }
+    model = engine.ModelConfig.from_dict(draft.config)
+    today = date(2026, 9, 1)
+    facts = engine.AccountFacts(signals={"plan": engine.SignalReading(None, today, "starter")})
+    assert engine.assess(facts, model, as_of=today).score == model.base_score + 9
+
+
 # Validation: nothing saved on error ------------------------------------------------------------
 
 
@@ -331,6 +364,31 @@ def test_saving_an_existing_signal_replaces_its_factor(admin_client, draft):
             "risk:model-custom-factor-save",
             custom_data(**{"custom-signal": "net promoter"}),
             "Enter a valid “slug”",
+        ),
+        (
+            "risk:model-category-factor-save",
+            category_data(**{"category-categories": "starter 9"}),
+            "Line 1: write the category, then = and its points.",
+        ),
+        (
+            "risk:model-category-factor-save",
+            category_data(**{"category-categories": "starter = 9\nteam = lots"}),
+            "Line 2: the points must be a whole number.",
+        ),
+        (
+            "risk:model-category-factor-save",
+            category_data(**{"category-categories": "starter = 9\nstarter = 4"}),
+            "Line 2: “starter” is already listed.",
+        ),
+        (
+            "risk:model-category-factor-save",
+            category_data(**{"category-categories": "starter = 900"}),
+            "Line 1: the points must be between -100 and 100.",
+        ),
+        (
+            "risk:model-category-factor-save",
+            category_data(**{"category-categories": "\n \n"}),
+            "This field is required.",
         ),
         # The engine's own check, shown as the form's error: lower readings must score more.
         (

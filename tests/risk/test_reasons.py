@@ -84,6 +84,67 @@ def test_admin_typed_names_stay_as_typed_and_default_ones_are_translated():
         assert plain(reason_text("geography.region", typed)) == "France, Hexagone : neutre"
 
 
+@pytest.mark.parametrize(
+    ("code", "params", "english", "french"),
+    [
+        (
+            "signal.category",
+            {"label": "Plan", "category": "starter", "date": "2026-09-01"},
+            "Plan: starter (as of 1 Sep 2026)",
+            "Plan : starter (au 1 sept. 2026)",
+        ),
+        (
+            "signal.category_other",
+            {"label": "Plan", "category": "legacy", "date": "2026-09-01"},
+            "Plan: legacy (as of 1 Sep 2026), not listed in the model",
+            "Plan : legacy (au 1 sept. 2026), absente du modèle",
+        ),
+        (
+            "size.seats",
+            {"seats": 10},
+            "Plan of 10 licensed seats",
+            "Offre de 10 licences",
+        ),
+        (
+            "size.mrr",
+            {"threshold": "2000"},
+            "MRR of 2,000 a month or less",
+            "MRR de 2 000 par mois ou moins",
+        ),
+        (
+            "size.mrr_above",
+            {"threshold": "5000"},
+            "MRR above 5,000 a month",
+            "MRR supérieur à 5 000 par mois",
+        ),
+        ("size.none", {}, "No seats or MRR recorded", "Aucune licence ni MRR enregistré"),
+        (
+            "usage.users_fell",
+            {"then": 50, "now": 40, "days": 90, "seats": 100},
+            "Active users fell from 50 % to 40 % of 100 seats in 90 days",
+            "Utilisateurs actifs en baisse de 50 % à 40 % de 100 licences en 90 jours",
+        ),
+        (
+            "usage.users_held",
+            {"now": 40, "days": 90, "seats": 100},
+            "Active users held at 40 % of 100 seats in 90 days",
+            "Utilisateurs actifs stables à 40 % de 100 licences en 90 jours",
+        ),
+        (
+            "usage.intensity_only",
+            {"value": "1.5", "date": "2026-09-01"},
+            "Usage intensity 1.5 (as of 1 Sep 2026)",
+            "Intensité d’usage 1,5 (au 1 sept. 2026)",
+        ),
+    ],
+)
+def test_the_new_factor_reasons_read_in_english_and_french(code, params, english, french):
+    with translation.override("en"):
+        assert reason_text(code, params) == english
+    with translation.override("fr"):
+        assert plain(reason_text(code, params)) == french
+
+
 def test_an_unknown_code_never_breaks_a_page():
     assert reason_text("nobody.knows", {"days": 3}) == "nobody.knows (days=3)"
 

@@ -72,3 +72,20 @@ def test_an_admin_starts_a_suggestion_and_finds_it_as_a_draft_to_review(
     assert report["test_auc"] > report["active_test_auc"]
     page = client.get(reverse("risk:model-list")).content.decode()
     assert reverse("risk:model-review", args=[draft.pk]) in page
+
+
+def test_signals_recorded_as_categories_are_learned_as_categories(account):
+    from decimal import Decimal
+
+    from accounts.models import SignalReading
+    from risk.services.suggestions import category_signal_names, numeric_signal_names
+
+    today = timezone.localdate()
+    SignalReading.objects.create(account=account, name="plan", category="starter", as_of=today)
+    SignalReading.objects.create(account=account, name="csat", value=Decimal(4), as_of=today)
+    # A signal recorded both ways is read as a number, never twice.
+    SignalReading.objects.create(account=account, name="tier", category="gold", as_of=today)
+    yesterday = today - timedelta(days=1)
+    SignalReading.objects.create(account=account, name="tier", value=Decimal(2), as_of=yesterday)
+    assert category_signal_names() == ["plan"]
+    assert numeric_signal_names() == ["csat", "tier"]

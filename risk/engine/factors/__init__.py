@@ -9,11 +9,12 @@ and the tests compare remembered results with freshly built ones.
 """
 
 from .account import geography, industry, phase, renewal_proximity, signing_discount, stakeholder
-from .adoption import attainment_pct, kpi_attainment, usage_trend
+from .adoption import account_size, attainment_pct, kpi_attainment, usage_trend
 from .cash import cash_stability
 from .signals import custom_signal, signal_contribution, unread_signals
 
 __all__ = [
+    "account_size",
     "attainment_pct",
     "cash_stability",
     "custom_signal",

@@ -2,12 +2,13 @@
 
 from collections.abc import Collection, Hashable
 from datetime import date
+from decimal import Decimal
 from operator import attrgetter
 
-from ..assessment import Contribution, ReasonParams, new_contribution
+from ..assessment import Contribution, Part, ReasonParams, new_contribution
 from ..config import ModelConfig
-from ..facts import AccountFacts, KpiReading
-from .common import join_parts, missing, reason_part, remember, scored
+from ..facts import AccountFacts, KpiReading, UsagePoint
+from .common import join_parts, missing, reason_part, remember, scored, unusable
 
 _NO_USAGE = new_contribution("usage_trend", 0, "usage.none", None, False)
 _NO_KPIS = new_contribution("kpi_attainment", 0, "kpi.none", None, False)
@@ -15,17 +16,34 @@ _DAY_THEN_NUMBERS = attrgetter("on", "active_users", "licensed_seats")
 
 
 def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
-    """Latest share of seats active against the reading about `usage_window_days` earlier.
+    """Active users now against about `usage_window_days` earlier, in absolute users, plus the
+    share of seats active now and the usage intensity when known.
 
-    When seats were added in between, the earlier active users count against the new seats:
-    buying seats is expansion, and must not read as falling adoption.
+    The change counts active users, read against the larger of the two seat counts: buying seats
+    is expansion and must not read as falling adoption, and cutting seats must not hide users
+    lost. Low adoption reads the share of the latest seats that is active.
 
     The reference is the latest reading at least a window before the latest one, or else the
     earliest reading there is. Readings without licensed seats or dated after `as_of` are ignored.
+    Usage intensity (the model's `usage_intensity_signal`, such as sessions per active user) adds
+    its own part, and counts alone when there is no usage trend.
     """
+    intensity = _intensity(facts, model, as_of)
     usage = facts.usage
     if not usage:
-        return _NO_USAGE
+        return _NO_USAGE if intensity is None else _intensity_only(model, intensity)
+    found = _trend(usage, model, as_of, intensity)
+    if found.has_data or intensity is None:
+        return found
+    return _intensity_only(model, intensity)
+
+
+def _trend(
+    usage: tuple[UsagePoint, ...],
+    model: ModelConfig,
+    as_of: date,
+    intensity: tuple[Decimal, date] | None,
+) -> Contribution:
     # Same-day readings are ranked by their numbers, so the input order never changes the result.
     readings = [
         point
@@ -48,37 +66,143 @@ def usage_trend(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contrib
             break
     if reference.on == latest_on:
         return missing("usage_trend", "usage.one_day", {"date": latest_on})
-    # Whole percentages (rounded half up, in integers), so the reason's arithmetic is the one
-    # that scored: "from 80 % to 55 %" is a fall of 25.
-    # A seat increase is expansion, not falling adoption: the earlier active users are read
-    # against the larger seat count, so only a change in active users moves the trend.
+    days = (latest_on - reference.on).days
+    # Whole percentages of the larger seat count (rounded half up, in integers), so that a seat
+    # change alone never moves the trend and the reason's arithmetic is the one that scored:
+    # "from 80 % to 55 % of 100 seats" is a fall of 25 points, 25 users.
     seats = max(reference.licensed_seats, latest.licensed_seats)
     then = (200 * reference.active_users + seats) // (2 * seats)
-    seats = latest.licensed_seats
     now = (200 * latest.active_users + seats) // (2 * seats)
-    days = (latest_on - reference.on).days
-    # The reason shows only these three numbers, so accounts that share them share one result.
+    latest_seats = latest.licensed_seats
+    share = (200 * latest.active_users + latest_seats) // (2 * latest_seats)
+    # The reason shows only these numbers, so accounts that share them share one result.
     memo = compiled.memos["usage_trend"]
-    key = (then, now, days)
+    key = (then, now, share, seats, days, intensity)
     found = memo.get(key)
     if found is None:
-        found = remember(memo, key, _usage_contribution(model, then, now, days))
+        found = remember(
+            memo, key, _usage_contribution(model, then, now, share, seats, days, intensity)
+        )
     return found
 
 
-def _usage_contribution(model: ModelConfig, then: int, now: int, days: int) -> Contribution:
+def _usage_contribution(
+    model: ModelConfig,
+    then: int,
+    now: int,
+    share: int,
+    seats: int,
+    days: int,
+    intensity: tuple[Decimal, date] | None,
+) -> Contribution:
     compiled = model.compiled
     change = now - then
     points = compiled.usage_fall.points_for_float(change)
     points += compiled.usage_rise.points_for_float(change)
-    code = "usage.fell" if change < 0 else "usage.rose" if change > 0 else "usage.held"
-    params: ReasonParams = {"then": then, "now": now, "days": days}
-    low_points = compiled.low_adoption.points_for_float(now)
+    code = (
+        "usage.users_fell"
+        if change < 0
+        else "usage.users_rose"
+        if change > 0
+        else "usage.users_held"
+    )
+    params: ReasonParams = {"then": then, "now": now, "seats": seats, "days": days}
+    parts = [reason_part(code, params, points)]
+    low_points = compiled.low_adoption.points_for_float(share)
     if low_points:
-        points, code, params = join_parts(
-            [reason_part(code, params, points), reason_part("usage.low_adoption", None, low_points)]
+        parts.append(reason_part("usage.low_share", {"pct": share}, low_points))
+    if intensity is not None:
+        part = _intensity_part(model, intensity)
+        if part[2]:
+            parts.append(part)
+    total, code, params = join_parts(parts)
+    return scored(model, "usage_trend", total, code, params)
+
+
+def _intensity(facts: AccountFacts, model: ModelConfig, as_of: date) -> tuple[Decimal, date] | None:
+    """The fresh usage-intensity reading (value, date) when the model reads one."""
+    name = model.usage_intensity_signal
+    if not name or not facts.signals:
+        return None
+    reading = facts.signals.get(name)
+    if reading is None or reading.value is None:
+        return None
+    if unusable(reading.as_of, as_of, model.max_fact_age_days):
+        return None
+    return reading.value, reading.as_of
+
+
+def _intensity_part(model: ModelConfig, intensity: tuple[Decimal, date]) -> Part:
+    value, on = intensity
+    points = model.compiled.low_intensity.points_for(value)
+    return reason_part("usage.intensity", {"value": value, "date": on}, points)
+
+
+def _intensity_only(model: ModelConfig, intensity: tuple[Decimal, date]) -> Contribution:
+    memo = model.compiled.memos["usage_trend"]
+    key = ("intensity", intensity)
+    found = memo.get(key)
+    if found is None:
+        _, params, points = _intensity_part(model, intensity)
+        found = remember(
+            memo, key, scored(model, "usage_trend", points, "usage.intensity_only", params)
         )
-    return scored(model, "usage_trend", points, code, params)
+    return found
+
+
+_NO_SIZE = new_contribution("account_size", 0, "size.none", None, False)
+
+
+def account_size(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
+    """How big the account is: small accounts leave more often in B2B SaaS. Licensed seats of
+    the latest fresh usage reading when known (and the model has a seat table), else MRR.
+
+    MRR at stake stays a separate axis of the triage order: this only says how likely a small
+    account is to leave, not what it would cost.
+    """
+    compiled = model.compiled
+    memo = compiled.memos["account_size"]
+    if compiled.size_seats.values:
+        latest = None
+        for point in facts.usage:
+            on = point.on
+            if point.licensed_seats <= 0 or on > as_of:
+                continue
+            # The latest day; on one day, the reading ranked last by its numbers (as the trend).
+            if (
+                latest is None
+                or on > latest.on
+                or (on == latest.on and _DAY_THEN_NUMBERS(point) > _DAY_THEN_NUMBERS(latest))
+            ):
+                latest = point
+        if latest is not None and (as_of - latest.on).days <= model.max_fact_age_days:
+            seats = latest.licensed_seats
+            found = memo.get(seats)
+            if found is None:
+                points = compiled.size_seats.points_for_float(seats)
+                found = remember(
+                    memo,
+                    seats,
+                    scored(model, "account_size", points, "size.seats", {"seats": seats}),
+                )
+            return found
+    mrr = facts.mrr
+    table = compiled.size_mrr
+    if mrr > 0 and table.values:
+        # The reason names the tier, not the amount, so accounts of one tier share one result.
+        i = table.index(mrr)
+        key = ("mrr", i)
+        found = memo.get(key)
+        if found is None:
+            if i < 0:
+                params = {"threshold": table.values[-1]}
+                found = scored(model, "account_size", 0, "size.mrr_above", params)
+            else:
+                params = {"threshold": table.values[i]}
+                found = scored(model, "account_size", table.points[i], "size.mrr", params)
+            found = remember(memo, key, found)
+        return found
+    return _NO_SIZE
 
 
 def kpi_attainment(facts: AccountFacts, model: ModelConfig, as_of: date) -> Contribution:
