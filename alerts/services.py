@@ -127,6 +127,28 @@ def close_for_decision(*, account_id: int, cause: str) -> int:
     )
 
 
+@transaction.atomic
+def open_for_account(*, account_id: int, cause: str, today: date) -> int:
+    """Open the account's alert of this cause now, when its condition starts to hold between
+    two refreshes (a proposal submitted to a manager). Returns 1 when an alert was opened."""
+    facts = (
+        Account.objects.filter(conditions(today)[cause], pk=account_id)
+        .values_list("risk_band", "mrr", "renewal_date")
+        .first()
+    )
+    if (
+        facts is None
+        or Alert.objects.filter(account_id=account_id, cause=cause, status__in=OPEN).exists()
+    ):
+        return 0
+    band, mrr, renewal_on = facts
+    level = severity(cause=cause, band=band, mrr=mrr, renewal_on=renewal_on, today=today)
+    if level <= _hand_closed_levels(cause, today=today).get(account_id, 0):
+        return 0
+    alert = Alert(account_id=account_id, cause=cause, severity=level, opened_at=timezone.now())
+    return len(Alert.objects.bulk_create([alert], ignore_conflicts=True))
+
+
 class AlertError(ValueError):
     pass
 

@@ -47,7 +47,7 @@ from playbooks.models import (
 )
 from playbooks.queries import PolicyInForce, account_context, policy_in_force, strategy_in_force
 from playbooks.rules import why_not_decide, why_not_manage, why_not_run
-from playbooks.signals import proposal_decided
+from playbooks.signals import proposal_decided, proposal_submitted
 from tasks.models import SourceKind
 from tasks.queries import open_source_ids
 from tasks.services import TaskError, complete_source_task, create_task_for_first_able
@@ -185,6 +185,13 @@ def submit_proposal(*, proposal: Proposal, user: User, today: date) -> Proposal:
             changes={"decided_at": timezone.now()},
         )
         _give_back_task(proposal, decided_by=None, today=today)
+    else:
+        pk, account_id = proposal.pk, proposal.account_id
+        transaction.on_commit(
+            lambda: proposal_submitted.send_robust(
+                sender=Proposal, proposal_id=pk, account_id=account_id
+            )
+        )
     return proposal
 
 

@@ -8,3 +8,6 @@ from django.dispatch import Signal
 
 # A proposal was approved or rejected: proposal_id, decision ("approved" or "rejected").
 proposal_decided = Signal()
+
+# A proposal now waits for a manager or an admin: proposal_id, account_id.
+proposal_submitted = Signal()

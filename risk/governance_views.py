@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Band
+from churnguard.formats import format_date, locale_for
 from churnguard.http import AuthedRequest
 from risk import engine
 from risk.backtest.chart import band_rate_chart
@@ -174,6 +176,6 @@ def model_suggest(request: AuthedRequest) -> HttpResponse:
             "A suggestion is being learned from the history before %(date)s. It appears below "
             "as a new draft when ready: review it before publishing."
         )
-        % {"date": train_before.isoformat()},
+        % {"date": format_date(train_before, locale_for(get_language()))},
     )
     return redirect("risk:model-list")

@@ -8,9 +8,10 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from alerts.models import Cause
-from alerts.services import close_for_decision
+from alerts.services import close_for_decision, open_for_account
 from playbooks.models import Proposal
 
 
@@ -27,3 +28,11 @@ def close_approval_alert(sender: Any, *, proposal_id: int, decision: str, **kwar
     )
     if account_id is not None:
         close_for_decision(account_id=account_id, cause=Cause.APPROVAL_WAITING)
+
+
+def open_approval_alert(sender: Any, *, proposal_id: int, account_id: int, **kwargs: Any) -> None:
+    """A proposal now waits for a decision: its account's approval alert opens at once, not at
+    the next nightly refresh."""
+    open_for_account(
+        account_id=account_id, cause=Cause.APPROVAL_WAITING, today=timezone.localdate()
+    )

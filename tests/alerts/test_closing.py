@@ -103,6 +103,35 @@ def test_approval_alert_opens_for_a_waiting_proposal_and_closes_when_approved(
     assert (alert.status, alert.closed_because) == (AlertStatus.CLOSED, ClosedBecause.DECIDED)
 
 
+def test_approval_alert_opens_when_the_proposal_is_submitted_not_at_the_next_refresh(
+    critical, csm, today, levers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_holiday(critical, csm, today, levers)
+    alert = alert_of(critical, Cause.APPROVAL_WAITING)
+    assert (alert.status, alert.severity) == (AlertStatus.OPEN, Severity.HIGH)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_holiday(critical, csm, today, levers)  # a second one waits: still one alert
+    assert Alert.objects.filter(account=critical, cause=Cause.APPROVAL_WAITING).count() == 1
+    refresh_alerts(today=today)
+    assert Alert.objects.filter(account=critical, cause=Cause.APPROVAL_WAITING).count() == 1
+
+
+def test_an_auto_approved_proposal_opens_no_approval_alert(
+    csm, team, today, levers, django_capture_on_commit_callbacks
+):
+    small = AccountFactory(
+        team=team, owner=csm, mrr=Decimal("100.00"), phase="defense", risk_band="high"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = propose_lever(
+            account=small, lever=levers["payment_holiday"], params={"months": "1"},
+            give_back="", justification="A short pause.", user=csm, today=today,
+        )  # fmt: skip
+    assert proposal.state == "approved"
+    assert not Alert.objects.filter(account=small, cause=Cause.APPROVAL_WAITING).exists()
+
+
 def test_approval_alert_stays_open_while_another_proposal_of_the_account_waits(
     critical, csm, manager, today, levers, django_capture_on_commit_callbacks
 ):
