@@ -326,7 +326,10 @@ def grouped_folds(account_ids: Sequence[int], folds: int = FOLDS, seed: int = 0)
 def _fit(x, y, strength: float):  # type: ignore[no-untyped-def]
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=strength, l1_ratio=1.0, solver="liblinear", max_iter=500)
+    # A fixed seed for liblinear's coordinate order: the same history learns the same model.
+    model = LogisticRegression(
+        C=strength, l1_ratio=1.0, solver="liblinear", max_iter=500, random_state=0
+    )
     model.fit(x, y)
     return model
 

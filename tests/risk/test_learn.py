@@ -226,3 +226,11 @@ def test_the_learner_reads_adoption_as_the_engine_does(facts):
         return
     params = usage.params["parts"][0][1] if usage.code == "parts" else usage.params
     assert found[0] == params["now"] - params["then"]  # type: ignore[operator]
+
+
+def test_the_same_history_learns_the_same_model():
+    cases = _cases(11, 400)
+    first = fit_model(cases, template=TEMPLATE, signals=["licensed_seats"]).config.to_dict()
+    for _ in range(3):
+        again = fit_model(cases, template=TEMPLATE, signals=["licensed_seats"]).config
+        assert again.to_dict() == first
