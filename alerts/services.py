@@ -100,15 +100,20 @@ def _refresh_cause(
     counts["opened"] += len(Alert.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000))
 
 
-def _hand_closed_levels(cause: str, *, today: date) -> dict[int, int]:
-    """Accounts whose alert of this cause was closed by hand lately, and its severity then."""
+def _hand_closed_levels(
+    cause: str, *, today: date, account_id: int | None = None
+) -> dict[int, int]:
+    """Accounts (or the one account) whose alert of this cause was closed by hand lately, and
+    its severity then."""
     since = today - timedelta(days=HAND_CLOSED_QUIET_DAYS)
     recent = Alert.objects.filter(
         cause=cause, closed_because=ClosedBecause.BY_HAND, closed_at__date__gt=since
-    ).values_list("account_id", "severity")
+    )
+    if account_id is not None:
+        recent = recent.filter(account_id=account_id)
     levels: dict[int, int] = {}
-    for account_id, level in recent:
-        levels[account_id] = max(level, levels.get(account_id, 0))
+    for account, level in recent.values_list("account_id", "severity"):
+        levels[account] = max(level, levels.get(account, 0))
     return levels
 
 
@@ -143,7 +148,8 @@ def open_for_account(*, account_id: int, cause: str, today: date) -> int:
         return 0
     band, mrr, renewal_on = facts
     level = severity(cause=cause, band=band, mrr=mrr, renewal_on=renewal_on, today=today)
-    if level <= _hand_closed_levels(cause, today=today).get(account_id, 0):
+    quiet = _hand_closed_levels(cause, today=today, account_id=account_id)
+    if level <= quiet.get(account_id, 0):
         return 0
     alert = Alert(account_id=account_id, cause=cause, severity=level, opened_at=timezone.now())
     return len(Alert.objects.bulk_create([alert], ignore_conflicts=True))

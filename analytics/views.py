@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -391,6 +391,4 @@ def board_report(request: AuthedRequest):
 @require_GET
 def home(request: AuthedRequest):
     """Managers and admins land on the dashboard; a CSM on the triage list, their morning."""
-    from django.shortcuts import redirect
-
     return redirect("analytics:dashboard" if is_manager(request.user) else "accounts:list")
