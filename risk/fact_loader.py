@@ -14,7 +14,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
 
 from accounts.models import Account, OutcomeKpi, SignalReading, Stakeholder, UsageSnapshot
 from risk import engine
@@ -176,15 +177,26 @@ def _stakeholders(owners: Q, *, as_of: date) -> dict[int, tuple[bool, date | Non
     return {pk: (n > 0, left) for pk, n, left in fetch(rows)}
 
 
+def signal_key(name: str) -> str:
+    """How signal names compare: without regard to case, "-" or "_". An import names a column's
+    signal "usage-intensity" where a model (or the API) may say "usage_intensity"."""
+    return name.lower().replace("_", "-")
+
+
 def _signals(
     owners: Q, numeric: Iterable[str], categories: Iterable[str], *, as_of: date
 ) -> dict[int, MappingProxyType]:
-    """The latest reading of each named signal: numeric readings for the signals scored on
-    numbers, category readings for those scored on categories."""
-    readings = SignalReading.objects.filter(
+    """The latest reading of each named signal, keyed by the name the model uses: numeric
+    readings for the signals scored on numbers, category readings for those scored on
+    categories. Readings are matched to those names by `signal_key`."""
+    numeric_keys = {signal_key(name): name for name in numeric}
+    category_keys = {signal_key(name): name for name in categories}
+    readings = SignalReading.objects.annotate(
+        key=Replace(Lower("name"), Value("_"), Value("-"))
+    ).filter(
         owners,
-        Q(name__in=list(numeric), value__isnull=False)
-        | (Q(name__in=list(categories)) & ~Q(category="")),
+        Q(key__in=list(numeric_keys), value__isnull=False)
+        | (Q(key__in=list(category_keys)) & ~Q(category="")),
         as_of__lte=as_of,
     )
     if connection.vendor == "postgresql":
@@ -196,5 +208,12 @@ def _signals(
     for pk, name, value, category, on in fetch(
         readings.values_list("account_id", "name", "value", "category", "as_of")
     ):
-        latest[pk].setdefault(name, engine.SignalReading(value, on, category or None))
+        key = signal_key(name)
+        model_name = (category_keys if value is None else numeric_keys).get(key)
+        if model_name is None:  # a reading of the other kind than its factor reads
+            continue
+        seen = latest[pk].get(model_name)
+        # Two spellings of one signal on an account: the latest reading counts.
+        if seen is None or on > seen.as_of:
+            latest[pk][model_name] = engine.SignalReading(value, on, category or None)
     return {pk: MappingProxyType(values) for pk, values in latest.items()}

@@ -5,6 +5,7 @@ A suggestion is only ever a draft: an admin reviews it and publishes it through 
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from django.db.models import Max
 from accounts.models import SignalReading
 from risk import engine
 from risk.backtest.learn import TrainingCase, fit_model
+from risk.fact_loader import signal_key
 from risk.models import ModelStatus, RiskModel
 from risk.queries import model_config, published_model
 from risk.services.as_of import facts_as_of
@@ -60,7 +62,8 @@ class Suggestion:
 
 
 def numeric_signal_names() -> list[str]:
-    return sorted(
+    """Signals recorded as numbers, one name per signal (see `signal_key`)."""
+    return _one_spelling(
         SignalReading.objects.filter(value__isnull=False)
         .values_list("name", flat=True)
         .distinct()
@@ -68,16 +71,24 @@ def numeric_signal_names() -> list[str]:
     )
 
 
+def _one_spelling(names: Iterable[str]) -> list[str]:
+    # "usage-intensity" and "usage_intensity" are one signal: learn it once.
+    by_key: dict[str, str] = {}
+    for name in sorted(names):
+        by_key.setdefault(signal_key(name), name)
+    return sorted(by_key.values())
+
+
 def category_signal_names() -> list[str]:
     """Signals recorded as categories (plan, acquisition channel...), numeric ones left out."""
-    numeric = set(numeric_signal_names())
+    numeric = {signal_key(name) for name in numeric_signal_names()}
     names = (
         SignalReading.objects.exclude(category="")
         .values_list("name", flat=True)
         .distinct()
         .order_by()
     )
-    return sorted(name for name in names if name not in numeric)
+    return _one_spelling(name for name in names if signal_key(name) not in numeric)
 
 
 def training_cases(cases: list[Case], *, config: engine.ModelConfig) -> list[TrainingCase]:
@@ -109,8 +120,10 @@ def suggest_model(
     churned = sum(c.churned for c in train)
     template = model_config(active)
     intensity = template.usage_intensity_signal
-    signals = [name for name in numeric_signal_names() if name != intensity]
-    categories = [name for name in category_signal_names() if name != intensity]
+    # The intensity signal has its place in the usage factor: not a custom factor as well.
+    skip = signal_key(intensity) if intensity else None
+    signals = [name for name in numeric_signal_names() if signal_key(name) != skip]
+    categories = [name for name in category_signal_names() if signal_key(name) != skip]
     # The facts loader reads the signals a model's custom factors name: one per candidate.
     reader = engine.ModelConfig(
         max_fact_age_days=template.max_fact_age_days,

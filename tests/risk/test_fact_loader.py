@@ -50,3 +50,40 @@ def test_category_and_intensity_readings_are_loaded_as_of_the_date(account):
     contributions = {c.factor: c for c in engine.assess(facts, config, as_of=today).contributions}
     assert contributions["signal:plan"].points == 4
     assert contributions["usage_trend"].has_data
+
+
+def test_signal_names_match_without_regard_to_case_dash_or_underscore(account):
+    """An import names the column "Usage intensity" `usage-intensity`, "Open tickets"
+    `open-tickets`: the model's `usage_intensity` and `open_tickets` read them."""
+    today = timezone.localdate()
+    SignalReading.objects.create(
+        account=account, name="usage-intensity", as_of=today - timedelta(days=3), value=1
+    )
+    SignalReading.objects.create(
+        account=account, name="Open-Tickets", as_of=today - timedelta(days=9), value=Decimal(25)
+    )
+    # Two spellings of one signal: the latest reading counts, whichever spelling it has.
+    SignalReading.objects.create(
+        account=account, name="open_tickets", as_of=today - timedelta(days=4), value=Decimal(2)
+    )
+    SignalReading.objects.create(
+        account=account, name="Plan", as_of=today - timedelta(days=1), category="starter"
+    )
+    published = model_config(published_model())
+    tickets = engine.CustomFactor(
+        "open_tickets", "Open tickets", True, (engine.Threshold(Decimal(10), 5),)
+    )
+    config = dataclasses.replace(published, custom_factors=(PLAN, tickets))
+    rows = account_rows(Account.objects.filter(pk=account.pk))
+
+    facts = load_facts(rows, as_of=today, model=config)[account.pk]
+
+    assert dict(facts.signals) == {
+        "usage_intensity": engine.SignalReading(Decimal(1), today - timedelta(days=3)),
+        "open_tickets": engine.SignalReading(Decimal(2), today - timedelta(days=4)),
+        "plan": engine.SignalReading(None, today - timedelta(days=1), "starter"),
+    }
+    contributions = {c.factor: c for c in engine.assess(facts, config, as_of=today).contributions}
+    assert contributions["signal:plan"].points == 9
+    assert contributions["signal:open_tickets"].points == 0  # 2 tickets, under the threshold
+    assert contributions["usage_trend"].code == "usage.intensity_only"
