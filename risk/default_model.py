@@ -6,7 +6,8 @@ e-commerce and remote-work tooling held up; runway and funding stage say how lon
 survive; a late deployment with a break clause is the classic early exit; the discount given at
 signing was the best predictor of non-renewal; outcome KPIs beat usage KPIs; small accounts
 leave more often than large ones (B2B SaaS); adoption is read in active users, robust to seat
-changes, with usage intensity when known.
+changes, with usage intensity when known; a contraction of MRR often comes before the account
+leaves.
 
 Scale: the base score is 20 and the bands start at 35 (medium), 55 (high) and 75 (critical), so a
 healthy account sits well under 35 and two or three strong risk signals are enough to reach high.
@@ -41,6 +42,7 @@ DEFAULT_MODEL: dict[str, Any] = {
         "geography": 1.0,
         "industry": 1.0,
         "kpi_attainment": 1.0,
+        "mrr_trend": 1.0,
         "phase": 1.0,
         "renewal_proximity": 1.0,
         "signing_discount": 1.0,
@@ -154,6 +156,11 @@ DEFAULT_MODEL: dict[str, Any] = {
     # known, else MRR per month. MRR at stake stays a separate axis of the triage order.
     "size_seat_thresholds": _table(("10", 8), ("20", 5), ("50", 2)),
     "size_mrr_thresholds": _table(("500", 8), ("2000", 5), ("5000", 2)),
+    # MRR against six months earlier, in percent: a downgrade or seats cut often comes before
+    # the account leaves; growing with us protects.
+    "mrr_window_days": 180,
+    "mrr_fall_thresholds": _table(("-30", 12), ("-15", 8), ("-5", 4)),
+    "mrr_rise_thresholds": _table(("10", -3), ("30", -6)),
     # Average attainment of outcome KPIs, in percent of target.
     "kpi_shortfall_thresholds": _table(("25", 18), ("50", 12), ("75", 7), ("90", 3)),
     "kpi_overachievement_thresholds": _table(("101", -2), ("125", -5)),

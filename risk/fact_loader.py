@@ -15,9 +15,18 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import Lower, Replace
 
-from accounts.models import Account, OutcomeKpi, SignalReading, Stakeholder, UsageSnapshot
+from accounts.models import (
+    Account,
+    AccountSnapshot,
+    MrrMovement,
+    OutcomeKpi,
+    SignalReading,
+    Stakeholder,
+    UsageSnapshot,
+)
 from risk import engine
 from risk.engine.facts import NO_SIGNALS
 
@@ -83,6 +92,7 @@ def load_facts(
         numeric.append(model.usage_intensity_signal)
     categories = [f.signal for f in model.custom_factors if f.categories is not None]
     signals = _signals(owners, numeric, categories, as_of=as_of) if numeric or categories else {}
+    mrr_earlier = _mrr_on(owners, as_of - timedelta(days=model.mrr_window_days))
     facts = {}
     for row in rows:
         pk = row.id
@@ -110,6 +120,7 @@ def load_facts(
             kpis.get(pk, ()),
             signals.get(pk, NO_SIGNALS),
             row.contract_term_months,
+            mrr_earlier.get(pk),
         )
     return facts
 
@@ -161,6 +172,29 @@ def _kpis(owners: Q, *, as_of: date) -> dict[int, tuple]:
     for pk, name, target, actual, higher, on in fetch(rows):
         grouped[pk].append(engine.KpiReading(name, target, actual, higher, on))
     return {pk: tuple(readings) for pk, readings in grouped.items()}
+
+
+def _mrr_on(owners: Q, on: date) -> dict[int, Decimal]:
+    """Each account's MRR on a date: from its latest snapshot or MRR movement on or before it,
+    whichever is later (imported history lives in snapshots, the ledger holds the rest)."""
+    movements = MrrMovement.objects.filter(owners, on__lte=on).order_by("account_id", "-on", "-id")
+    snapshots = AccountSnapshot.objects.filter(owners, as_of__lte=on, facts__has_key="mrr")
+    snapshots = snapshots.order_by("account_id", "-as_of")
+    if connection.vendor == "postgresql":
+        # DISTINCT ON keeps the latest row per account. Elsewhere, the first one seen is kept.
+        movements = movements.distinct("account_id")
+        snapshots = snapshots.distinct("account_id")
+    found: dict[int, tuple[date, Decimal]] = {}
+    for pk, day, mrr in fetch(movements.values_list("account_id", "on", "mrr_after")):
+        found.setdefault(pk, (day, mrr))
+    latest_snapshot: dict[int, tuple[date, str | None]] = {}
+    snapshots = snapshots.annotate(mrr=KT("facts__mrr"))  # as text: the JSON form keeps every digit
+    for pk, day, mrr in fetch(snapshots.values_list("account_id", "as_of", "mrr")):
+        latest_snapshot.setdefault(pk, (day, mrr))
+    for pk, (day, mrr) in latest_snapshot.items():
+        if mrr is not None and (pk not in found or day >= found[pk][0]):
+            found[pk] = (day, Decimal(mrr))
+    return {pk: mrr for pk, (_, mrr) in found.items()}
 
 
 def _stakeholders(owners: Q, *, as_of: date) -> dict[int, tuple[bool, date | None]]:

@@ -28,6 +28,7 @@ from risk.services.expected_churn import current_rule
 
 FACTOR_LABELS = {
     "account_size": _("Account size"),
+    "mrr_trend": _("MRR trend"),
     "industry": _("Industry"),
     "geography": _("Geography"),
     "cash_stability": _("Cash stability"),

@@ -176,6 +176,9 @@ DEFAULT_MODEL_NOTES = {
             "Default model updated: account size, adoption in active users, usage intensity.",
         )
     ),
+    "Default model updated: MRR trend.": pgettext_lazy(
+        "default data", "Default model updated: MRR trend."
+    ),
 }
 
 # How each parameter is shown, by name; a name not listed is shown as it is.
@@ -324,6 +327,10 @@ MESSAGES: dict[str, Promise] = {
     "size.seats": pgettext_lazy("risk reason", "Plan of %(seats)s licensed seats"),
     "size.mrr": pgettext_lazy("risk reason", "MRR of %(threshold)s a month or less"),
     "size.mrr_above": pgettext_lazy("risk reason", "MRR above %(threshold)s a month"),
+    "mrr.none": pgettext_lazy("risk reason", "No earlier MRR to compare with"),
+    "mrr.fell": pgettext_lazy("risk reason", "MRR down %(pct)s %% in the last %(days)s days"),
+    "mrr.rose": pgettext_lazy("risk reason", "MRR up %(pct)s %% in the last %(days)s days"),
+    "mrr.held": pgettext_lazy("risk reason", "MRR unchanged over the last %(days)s days"),
     # Pieces of the journey-phase reason.
     "phase.in_since": pgettext_lazy("risk reason", "In %(phase)s since %(since)s: %(phase_words)s"),
     "phase.in": pgettext_lazy("risk reason", "In %(phase)s: %(phase_words)s"),

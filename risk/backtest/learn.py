@@ -41,6 +41,7 @@ from typing import SupportsFloat, cast
 from risk import engine
 from risk.engine import AccountFacts, ModelConfig, Threshold
 from risk.engine.factors.account import SHORT_TERM_MONTHS, renewal_in_force
+from risk.engine.factors.revenue import mrr_change_pct
 
 MIN_COVERAGE = 0.1
 RARE_CATEGORY = 0.01
@@ -194,6 +195,7 @@ def _inputs(
         Input("phase_points", lambda f, d: f.phase, "category"),
         Input("size_seat_thresholds", seats, "risky_down", integer=True),
         Input("size_mrr_thresholds", mrr, "risky_down"),
+        Input("mrr_fall_thresholds", lambda f, d: mrr_change_pct(f), "risky_down", integer=True),
     ]
     if model.usage_intensity_signal:
         reader = signal(model.usage_intensity_signal)
@@ -450,6 +452,7 @@ def _to_config(
         max_fact_age_days=template.max_fact_age_days,
         usage_window_days=template.usage_window_days,
         usage_intensity_signal=template.usage_intensity_signal,
+        mrr_window_days=template.mrr_window_days,
         renewal_overdue_points=overdue_points,
         custom_factors=tuple(custom),
         **tables,  # type: ignore[arg-type]

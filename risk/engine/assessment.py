@@ -11,6 +11,7 @@ FACTORS = (
     "geography",
     "industry",
     "kpi_attainment",
+    "mrr_trend",
     "phase",
     "renewal_proximity",
     "signing_discount",

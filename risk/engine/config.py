@@ -90,6 +90,10 @@ class ModelConfig:
     # account_size: licensed seats when usage is known, else MRR per month; both risky downward
     size_seat_thresholds: tuple[Threshold, ...] = ()
     size_mrr_thresholds: tuple[Threshold, ...] = ()
+    # mrr_trend: MRR now against `mrr_window_days` earlier, in percent of the earlier MRR
+    mrr_window_days: int = 180
+    mrr_fall_thresholds: tuple[Threshold, ...] = ()  # change %, risky downward (contraction)
+    mrr_rise_thresholds: tuple[Threshold, ...] = ()  # change %, protective upward (expansion)
     custom_factors: tuple[CustomFactor, ...] = ()
     compiled: "Compiled" = field(init=False, repr=False, compare=False)
 
@@ -142,6 +146,8 @@ class Compiled:
     __slots__ = (
         "break_clause",
         "low_intensity",
+        "mrr_fall",
+        "mrr_rise",
         "size_mrr",
         "size_seats",
         "break_clause_phases",
@@ -196,6 +202,8 @@ class Compiled:
         self.low_intensity = Table(model.low_intensity_thresholds, upward=False)
         self.size_seats = Table(model.size_seat_thresholds, upward=False)
         self.size_mrr = Table(model.size_mrr_thresholds, upward=False)
+        self.mrr_fall = Table(model.mrr_fall_thresholds, upward=False)
+        self.mrr_rise = Table(model.mrr_rise_thresholds, upward=True)
         # Sorted by factor name so assess() emits contributions already in tie-break order.
         self.custom = tuple(
             (
@@ -237,13 +245,15 @@ _TABLES = (
     ("low_intensity_thresholds", False, False),
     ("size_seat_thresholds", False, False),
     ("size_mrr_thresholds", False, False),
+    ("mrr_fall_thresholds", False, False),
+    ("mrr_rise_thresholds", True, True),
 )
 
 
 def _validate(model: ModelConfig) -> None:
     if not 0 <= model.base_score <= 100:
         raise ModelConfigError("base_score must be between 0 and 100")
-    for name in ("max_fact_age_days", "usage_window_days"):
+    for name in ("max_fact_age_days", "usage_window_days", "mrr_window_days"):
         if getattr(model, name) < 1:
             raise ModelConfigError(f"{name} must be at least 1")
     if model.expected_deployment_days < 0:

@@ -50,7 +50,8 @@ class AccountFacts:
     `funding_stage` bootstrapped / seed / series_a / series_b_plus / profitable / listed /
     multinational. Money is in the company's reporting currency; `monthly_burn` is per month,
     `late_payments` counts the last 12 months, `cash_facts_as_of` dates runway, burn, late payments
-    and funding stage together; `contract_term_months` is the length of the term in force.
+    and funding stage together; `contract_term_months` is the length of the term in force;
+    `mrr_earlier` is the MRR a window before the date scored.
     `usage` may come in any order. Values must be finite. An `mrr` of 0 means no billing figure.
     """
 
@@ -76,3 +77,6 @@ class AccountFacts:
     signals: Mapping[str, SignalReading] = NO_SIGNALS
     # Months between renewals (1 monthly, 3 quarterly, 12 annual, 36 three-year); None unknown.
     contract_term_months: int | None = None
+    # MRR the model's `mrr_window_days` before the date scored; None when not known (the
+    # account was not a customer then, or nothing records its MRR that far back).
+    mrr_earlier: Decimal | None = None

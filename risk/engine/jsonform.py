@@ -266,5 +266,8 @@ CODECS: dict[str, tuple[_Reader, _Writer]] = {
     "low_intensity_thresholds": _THRESHOLDS,
     "size_seat_thresholds": _THRESHOLDS,
     "size_mrr_thresholds": _THRESHOLDS,
+    "mrr_window_days": _INT,
+    "mrr_fall_thresholds": _THRESHOLDS,
+    "mrr_rise_thresholds": _THRESHOLDS,
     "custom_factors": (_custom_factors, _write_custom_factors),
 }

@@ -128,6 +128,7 @@ def suggest_model(
     reader = engine.ModelConfig(
         max_fact_age_days=template.max_fact_age_days,
         usage_window_days=template.usage_window_days,
+        mrr_window_days=template.mrr_window_days,
         usage_intensity_signal=intensity,
         custom_factors=(
             *(engine.CustomFactor(name, name, True, ()) for name in signals),

@@ -7,20 +7,30 @@ from django.apps import apps
 
 from risk.default_model import DEFAULT_MODEL
 from risk.models import ModelStatus, RiskModel
-from risk.queries import published_model
+from risk.queries import _compiled, published_model
 from risk.services.scores import rescore_account
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("risk.migrations.0010_default_model_size_factor")
+migration = importlib.import_module("risk.migrations.0011_default_model_mrr_trend")
 
 
 def test_a_fresh_install_publishes_the_current_default_model():
-    # A change to risk/default_model.py needs a data migration like 0010 to reach installs.
+    # A change to risk/default_model.py needs a data migration like 0011 to reach installs.
     assert published_model().config == DEFAULT_MODEL
 
 
-def test_once_scores_exist_the_update_arrives_as_a_draft_and_the_active_model_stays(account):
+@pytest.fixture
+def compiled_models_forgotten():
+    # The test edits a published model in place, which the app never does: the compiled model
+    # cached for that version must not outlive the test.
+    yield
+    _compiled.cache_clear()
+
+
+def test_once_scores_exist_the_update_arrives_as_a_draft_and_the_active_model_stays(
+    account, compiled_models_forgotten
+):
     active = published_model()
     RiskModel.objects.filter(pk=active.pk).update(config={"base_score": 25})
     rescore_account(account=account)

@@ -770,6 +770,45 @@ def test_without_seats_or_mrr_the_size_has_no_data():
     assert (c.points, reason_of(c), c.has_data) == (0, "No seats or MRR recorded", False)
 
 
+# MRR trend: contraction and expansion over the window ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now", "points", "reason"),
+    [
+        ("2000", "1000", 12, "MRR down 50 % in the last 180 days, +12"),
+        ("1000", "700", 12, "MRR down 30 % in the last 180 days, +12"),
+        ("1000", "800", 8, "MRR down 20 % in the last 180 days, +8"),
+        ("1000", "950", 4, "MRR down 5 % in the last 180 days, +4"),
+        ("1000", "960", 0, "MRR down 4 % in the last 180 days, +0"),
+        ("1000", "1000", 0, "MRR unchanged over the last 180 days, +0"),
+        ("1000", "1100", -3, "MRR up 10 % in the last 180 days, -3"),
+        ("1000", "2000", -6, "MRR up 100 % in the last 180 days, -6"),
+        # Rounded half up on the figure shown: -4.5 % shows (and scores) as 4 % down.
+        ("1000", "955", 0, "MRR down 4 % in the last 180 days, +0"),
+    ],
+)
+def test_mrr_against_six_months_earlier(earlier, now, points, reason):
+    facts = AccountFacts(mrr=dec(now), mrr_earlier=dec(earlier))
+    c = f.mrr_trend(facts, MODEL, AS_OF)
+    assert (c.points, reason_of(c), c.has_data) == (points, reason, True)
+
+
+@pytest.mark.parametrize(("earlier", "now"), [(None, "1000"), ("0", "1000"), ("1000", "0")])
+def test_without_an_earlier_and_a_current_mrr_the_trend_has_no_data(earlier, now):
+    facts = AccountFacts(mrr=dec(now), mrr_earlier=None if earlier is None else dec(earlier))
+    c = f.mrr_trend(facts, MODEL, AS_OF)
+    assert (c.points, reason_of(c), c.has_data) == (0, "No earlier MRR to compare with", False)
+
+
+def test_a_contraction_raises_the_score_and_an_expansion_lowers_it():
+    plain = AccountFacts(industry="software", mrr=dec(3000), renewal_on=ahead(200))
+    base = assess(plain, MODEL, as_of=AS_OF).score
+    shrunk = assess(dataclasses.replace(plain, mrr_earlier=dec(6000)), MODEL, as_of=AS_OF)
+    grown = assess(dataclasses.replace(plain, mrr_earlier=dec(2000)), MODEL, as_of=AS_OF)
+    assert (shrunk.score, grown.score) == (base + 12, base - 6)
+
+
 # Adoption: absolute users, seat changes, intensity -------------------------------------------
 
 

@@ -66,6 +66,7 @@ accounts = st.builds(
     country=st.none() | st.sampled_from(COUNTRIES),
     segment=st.none() | st.sampled_from(["smb", "mid_market", "enterprise"]),
     mrr=amounts(0, 100_000),
+    mrr_earlier=st.none() | amounts(0, 100_000),
     phase=st.none() | st.sampled_from(["deployment", "defense", "maturation", "growth"]),
     phase_entered_on=st.none() | days,
     planned_go_live_on=st.none() | days,
@@ -245,6 +246,15 @@ def test_a_smaller_mrr_never_lowers_the_score(facts, a, b):
     )
 
 
+@relaxed
+@given(accounts, known_mrr, known_mrr)
+def test_a_larger_earlier_mrr_never_lowers_the_score(facts, a, b):
+    """The same MRR now after more MRR earlier is a contraction: never less risky."""
+    assert score(dataclasses.replace(facts, mrr_earlier=max(a, b))) >= score(
+        dataclasses.replace(facts, mrr_earlier=min(a, b))
+    )
+
+
 PLAN_MODEL = dataclasses.replace(
     MODEL,
     custom_factors=(
@@ -374,6 +384,9 @@ def models(draw: st.DrawFn) -> ModelConfig:
         low_intensity_thresholds=draw(tables(upward=False)),
         size_seat_thresholds=draw(tables(upward=False)),
         size_mrr_thresholds=draw(tables(upward=False)),
+        mrr_window_days=draw(st.integers(1, 400)),
+        mrr_fall_thresholds=draw(tables(upward=False)),
+        mrr_rise_thresholds=draw(tables(upward=True, protective=True)),
         custom_factors=custom,
     )
 
@@ -418,6 +431,7 @@ def test_monotonicity_holds_for_any_valid_model(model, facts, data):
         assert with_(industry=riskier) >= with_(industry=safer)
     low, high = pair(known_mrr)
     assert with_(mrr=low) >= with_(mrr=high)
+    assert with_(mrr_earlier=high) >= with_(mrr_earlier=low)
     low, high = pair(amounts(-10, 50))
     assert with_(signals={**facts.signals, "usage_intensity": SignalReading(low, AS_OF)}) >= (
         with_(signals={**facts.signals, "usage_intensity": SignalReading(high, AS_OF)})

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.models import Account, SignalReading
+from accounts.models import Account, AccountSnapshot, MrrMovement, SignalReading
 from risk import engine
 from risk.fact_loader import account_rows, load_facts
 from risk.queries import model_config, published_model
@@ -87,3 +87,45 @@ def test_signal_names_match_without_regard_to_case_dash_or_underscore(account):
     assert contributions["signal:plan"].points == 9
     assert contributions["signal:open_tickets"].points == 0  # 2 tickets, under the threshold
     assert contributions["usage_trend"].code == "usage.intensity_only"
+
+
+def test_the_earlier_mrr_is_the_latest_known_on_the_window_start(account):
+    """MRR 180 days back (the default window): the latest movement or snapshot on or before that
+    day, whichever is later; nothing known then gives None."""
+    today = timezone.localdate()
+    start = today - timedelta(days=180)
+    config = model_config(published_model())
+    rows = account_rows(Account.objects.filter(pk=account.pk))
+
+    def earlier() -> Decimal | None:
+        return load_facts(rows, as_of=today, model=config)[account.pk].mrr_earlier
+
+    MrrMovement.objects.filter(account=account).delete()
+    assert earlier() is None
+
+    def movement(days_before_start: int, mrr_after: int) -> None:
+        MrrMovement.objects.create(
+            account=account,
+            on=start - timedelta(days=days_before_start),
+            kind="expansion",
+            amount=Decimal(100),
+            currency="EUR",
+            mrr_after=Decimal(mrr_after),
+            source="edit",
+        )
+
+    movement(300, 1000)
+    movement(40, 1500)
+    movement(-10, 9000)  # inside the window: the MRR since, not the MRR then
+    assert earlier() == Decimal(1500)
+
+    AccountSnapshot.objects.create(account=account, as_of=start - timedelta(days=20), facts={})
+    assert earlier() == Decimal(1500)  # a snapshot without MRR says nothing of it
+    AccountSnapshot.objects.create(
+        account=account, as_of=start - timedelta(days=10), facts={"mrr": "1200.00"}
+    )
+    assert earlier() == Decimal("1200.00")  # imported history, more recent than the ledger
+
+    facts = load_facts(rows, as_of=today, model=config)[account.pk]
+    trend = {c.factor: c for c in engine.assess(facts, config, as_of=today).contributions}
+    assert trend["mrr_trend"].has_data

@@ -44,14 +44,12 @@ def _trend(
     as_of: date,
     intensity: tuple[Decimal, date] | None,
 ) -> Contribution:
-    # Same-day readings are ranked by their numbers, so the input order never changes the result.
-    readings = [
-        point
-        for point in sorted(usage, key=_DAY_THEN_NUMBERS)
-        if point.licensed_seats > 0 and point.on <= as_of
-    ]
+    readings = [point for point in usage if point.licensed_seats > 0 and point.on <= as_of]
     if not readings:
         return missing("usage_trend", "usage.no_seats", {"as_of": as_of})
+    if len(readings) > 1:
+        # Same-day readings are ranked by their numbers: the input order never changes the result.
+        readings.sort(key=_DAY_THEN_NUMBERS)
     latest = readings[-1]
     latest_on = latest.on
     max_age = model.max_fact_age_days
