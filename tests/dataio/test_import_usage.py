@@ -336,3 +336,11 @@ def test_usage_dated_today_moves_todays_score(files, team):
     assert (report.updated, report.scored) == (1, 1)
     latest = Score.objects.filter(account=account, backdated=False).latest("computed_at")
     assert ("size.seats", {"seats": 8}) in [(c.code, c.params) for c in latest.contributions]
+
+
+def test_usage_warnings_are_worded_in_french():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert word("usage_no_seats", {}) == "Aucune licence (0) : aucune adoption enregistrée."
+        assert word("intensity_invalid", {"value": "-2"}).startswith("« -2 » n’est pas")
