@@ -11,6 +11,9 @@ from accounts.countries import normalise_name
 
 SIGNAL = "signal"
 IGNORE = "ignore"
+# The numeric signal a usage-intensity column is stored as: the name the default risk model's
+# usage factor reads (a test checks it against risk/default_model.py).
+USAGE_INTENSITY_SIGNAL = "usage_intensity"
 
 # Targets a column can map to, in the order the preview lists them.
 ACCOUNT_FIELDS = (
@@ -34,6 +37,9 @@ ACCOUNT_FIELDS = (
     "cash_runway_months",
     "monthly_burn",
     "late_payments",
+    "licensed_seats",
+    "active_users",
+    "usage_intensity",
     "as_of",
 )
 OUTCOME_FIELDS = ("external_id", "outcome", "churned_on", "churn_reason", "renewed_on", "new_mrr")
@@ -95,6 +101,60 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "cash_runway_months": ("cash runway", "runway", "tresorerie"),
     "monthly_burn": ("monthly burn", "burn rate", "burn"),
     "late_payments": ("late payments", "retards de paiement"),
+    "licensed_seats": (
+        "licensed seats",
+        "seats",
+        "seats purchased",
+        "purchased seats",
+        "contracted seats",
+        "seat count",
+        "number of seats",
+        "licenses",
+        "licences",
+        "user licenses",
+        "user licences",
+        "number of licenses",
+        "number of licences",
+        "licensed users",
+        "nombre de licences",
+        "licences achetees",
+        "sieges",
+        "nombre de sieges",
+        "sieges achetes",
+    ),
+    "active_users": (
+        "active users",
+        "monthly active users",
+        "mau",
+        "weekly active users",
+        "wau",
+        "daily active users",
+        "dau",
+        "seats used",
+        "used seats",
+        "active seats",
+        "users active",
+        "number of active users",
+        "utilisateurs actifs",
+        "utilisateurs actifs mensuels",
+        "nombre d utilisateurs actifs",
+        "sieges utilises",
+        "licences utilisees",
+    ),
+    "usage_intensity": (
+        "usage intensity",
+        "sessions per user",
+        "sessions per active user",
+        "logins per user",
+        "logins per active user",
+        "average sessions per user",
+        "avg sessions per user",
+        "intensite d usage",
+        "intensite d utilisation",
+        "sessions par utilisateur",
+        "sessions par utilisateur actif",
+        "connexions par utilisateur",
+    ),
     "as_of": ("as of", "snapshot date", "date of snapshot", "snapshot"),
     "outcome": ("outcome", "event", "resultat"),
     "churned_on": ("churn date", "churned on", "date de churn", "lost on", "cancellation date"),

@@ -155,11 +155,29 @@ def parse_runway(value: Any, *, decimal_comma: bool = False) -> Decimal:
     return number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def parse_count(value: Any) -> int:
-    number = parse_decimal(value)
-    if number < 0 or number != number.to_integral_value() or number > 32767:
+def parse_count(value: Any, *, decimal_comma: bool = False, maximum: int = 32767) -> int:
+    """A whole number of zero or more, up to `maximum` (a small count by default)."""
+    number = parse_decimal(value, decimal_comma=decimal_comma)
+    if number < 0 or number != number.to_integral_value() or number > maximum:
         raise Problem("count_invalid", {"value": text(value)})
     return int(number)
+
+
+# Users and seats are stored in positive integer columns (PostgreSQL's integer).
+USERS_MAX = 2_147_483_647
+
+
+def parse_users(value: Any, *, decimal_comma: bool = False) -> int:
+    """A number of seats or users: "1,200", "1 200", 1200.0 from a spreadsheet."""
+    return parse_count(value, decimal_comma=decimal_comma, maximum=USERS_MAX)
+
+
+def parse_intensity(value: Any, *, decimal_comma: bool = False) -> Decimal:
+    """A usage intensity (sessions or logins per user): a number of zero or more."""
+    number = parse_decimal(value, decimal_comma=decimal_comma)
+    if not 0 <= number < Decimal("1e10"):
+        raise Problem("intensity_invalid", {"value": text(value)})
+    return number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 _PERIOD_WORDS = {

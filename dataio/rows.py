@@ -13,7 +13,7 @@ from typing import Any
 
 from accounts.countries import normalise_name
 from dataio import parsing
-from dataio.columns import IGNORE, SIGNAL
+from dataio.columns import IGNORE, SIGNAL, USAGE_INTENSITY_SIGNAL
 from dataio.parsing import Problem, is_blank
 
 # The model's field lengths (checked by a test against accounts.Account).
@@ -68,6 +68,9 @@ class ParsedRow:
     owner: Owner | None = None
     as_of: date | None = None
     signals: list[tuple[str, Decimal | None, str]] = field(default_factory=list)
+    # Adoption on the row's date: (active users, licensed seats), when both are given and
+    # seats > 0.
+    usage: tuple[int, int] | None = None
     errors: list[CellError] = field(default_factory=list)
     warnings: list[CellError] = field(default_factory=list)
 
@@ -122,6 +125,9 @@ def _field_parsers(decimal_comma: bool) -> dict[str, Callable[[Any], Any]]:
         "signing_discount_pct": lambda v: parsing.parse_percent(v, decimal_comma=decimal_comma),
         "cash_runway_months": lambda v: parsing.parse_runway(v, decimal_comma=decimal_comma),
         "late_payments": parsing.parse_count,
+        "licensed_seats": lambda v: parsing.parse_users(v, decimal_comma=decimal_comma),
+        "active_users": lambda v: parsing.parse_users(v, decimal_comma=decimal_comma),
+        "usage_intensity": lambda v: parsing.parse_intensity(v, decimal_comma=decimal_comma),
         "phase": lambda v: parsing.parse_choice(v, parsing.PHASES, code="phase_unknown"),
         "funding_stage": lambda v: parsing.parse_choice(
             v, parsing.FUNDING_STAGES, code="funding_stage_unknown"
@@ -185,6 +191,7 @@ class RowParser:
         self.id_index = next((i for i, _, t, _ in self.columns if t == "external_id"), None)
         self.as_of_index = next((i for i, _, t, _ in self.columns if t == "as_of"), None)
         self._as_of_parser = _memoised(parsing.parse_date)
+        self.headers_of = {target: header for _, header, target, _ in self.columns}
 
     def key(self, cells: list[Any]) -> tuple[str, Any] | None:
         """The (external id, as-of date) a row names, read cheaply for spotting repeats; None
@@ -224,6 +231,7 @@ class RowParser:
             row.errors.append(CellError(self.id_header or "", "external_id_missing", {}))
         if "as_of" in values:
             row.as_of = values.pop("as_of")
+        self._usage(row)
         for index, name in self.signals:
             cell = cells[index]
             if not is_blank(cell):
@@ -232,6 +240,30 @@ class RowParser:
                 reading, category = self.signal_parser(cell)
                 row.signals.append((name, reading, category))
         return row
+
+    def _usage(self, row: ParsedRow) -> None:
+        """Seats and active users become the row's usage reading; intensity a numeric signal."""
+        values = row.values
+        intensity = values.pop("usage_intensity", None)
+        if intensity is not None:
+            row.signals.append((USAGE_INTENSITY_SIGNAL, intensity, ""))
+        seats = values.pop("licensed_seats", None)
+        active = values.pop("active_users", None)
+        if seats is None and active is None:
+            return
+        if seats is None:
+            code, column = "usage_seats_missing", self.headers_of["active_users"]
+        elif active is None:
+            code, column = "usage_active_missing", self.headers_of["licensed_seats"]
+        elif seats == 0:
+            code, column = "usage_no_seats", self.headers_of["licensed_seats"]
+        elif active > seats:
+            # As the usage form: more active users than seats is not a reading to score.
+            code, column = "usage_over_seats", self.headers_of["active_users"]
+        else:
+            row.usage = (active, seats)
+            return
+        row.warnings.append(CellError(column, code, {}))
 
     def _free(
         self, row: ParsedRow, header: str, cell: Any, table: dict[str, str], kind: str

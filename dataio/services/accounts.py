@@ -30,6 +30,7 @@ from accounts.models import (
     FactChange,
     SignalReading,
     Status,
+    UsageSnapshot,
 )
 from accounts.services import clean_snapshot_facts
 from dataio.columns import recognise
@@ -234,10 +235,14 @@ class _ChunkWriter:
         signal_dates = {row.as_of or self.today for row in rows}
         readings = self._readings(existing_ids, signal_dates)
         held, snapshots = self._snapshots(existing_ids, {row.as_of for row in rows if row.as_of})
+        usage = self._usage(existing_ids, {row.as_of or self.today for row in rows if row.usage})
         new_accounts: list[tuple[ParsedRow, dict[str, Any]]] = []
         updates: list[tuple[dict[str, Any], dict[str, Any], ParsedRow]] = []
         signals: list[tuple[ParsedRow, str]] = []  # (row, external id)
         new_snapshots: list[tuple[ParsedRow, str]] = []
+        new_usage: list[tuple[ParsedRow, str]] = []
+        # Rows with an as-of date that changed something: scored as of that date.
+        dated: list[tuple[ParsedRow, str]] = []
         for row in rows:
             current = existing.get(row.external_id)
             if current is None and row.external_id in self.dry_created:
@@ -251,6 +256,9 @@ class _ChunkWriter:
                 new_accounts.append((row, values))
                 if row.as_of is not None:
                     new_snapshots.append((row, row.external_id))
+                    dated.append((row, row.external_id))
+                if row.usage is not None:
+                    new_usage.append((row, row.external_id))
                 if self.options.dry_run:
                     self.dry_created.add(row.external_id)
                 signals.append((row, row.external_id))
@@ -266,7 +274,11 @@ class _ChunkWriter:
             snapshot_changed = row.as_of is not None and snapshots.get(
                 (current["id"], row.as_of)
             ) != _snapshot_facts(row)
-            if changes or signal_changed or snapshot_changed:
+            usage_changed = (
+                row.usage is not None
+                and usage.get((current["id"], row.as_of or self.today)) != row.usage
+            )
+            if changes or signal_changed or snapshot_changed or usage_changed:
                 self.report.updated += 1
                 if changes:
                     updates.append((current, changes, row))
@@ -274,7 +286,13 @@ class _ChunkWriter:
                     signals.append((row, row.external_id))
                 if snapshot_changed:
                     new_snapshots.append((row, row.external_id))
-                if changes or row.as_of is None:
+                if usage_changed:
+                    new_usage.append((row, row.external_id))
+                if row.as_of is not None:
+                    dated.append((row, row.external_id))
+                # Today's score moves with today's facts, and with dated readings at least as
+                # recent as what the account holds; a past snapshot only scores into history.
+                if changes or row.as_of is None or row.as_of >= held_on:
                     self.to_score.append(current["id"])
             else:
                 self.report.unchanged += 1
@@ -288,6 +306,10 @@ class _ChunkWriter:
         self.written_ids.update(current["id"] for current, _changes, _row in updates)
         self._write_signals(signals, all_ids, set(ids.values()))
         self._write_snapshots(new_snapshots, all_ids)
+        self._write_usage(new_usage, all_ids, set(ids.values()))
+        for row, external_id in dated:
+            assert row.as_of is not None
+            self.to_score_as_of.setdefault(row.as_of, set()).add(all_ids[external_id])
         self.to_score.extend(ids.values())
         if len(self.to_score) >= CHUNK_ROWS:
             self._score()
@@ -375,11 +397,11 @@ class _ChunkWriter:
         snapshots = []
         for row, external_id in rows:
             assert row.as_of is not None
-            account_id = ids[external_id]
             snapshots.append(
-                AccountSnapshot(account_id=account_id, as_of=row.as_of, facts=_snapshot_facts(row))
+                AccountSnapshot(
+                    account_id=ids[external_id], as_of=row.as_of, facts=_snapshot_facts(row)
+                )
             )
-            self.to_score_as_of.setdefault(row.as_of, set()).add(account_id)
         if snapshots:
             AccountSnapshot.objects.bulk_create(
                 snapshots,
@@ -387,6 +409,49 @@ class _ChunkWriter:
                 update_conflicts=True,
                 unique_fields=["account", "as_of"],
                 update_fields=["facts"],
+            )
+
+    def _usage(
+        self, account_ids: list[int], dates: set[date]
+    ) -> dict[tuple[int, date], tuple[int, int]]:
+        """(active users, licensed seats) of these accounts' usage rows on these dates."""
+        if not account_ids or not dates:
+            return {}
+        rows = UsageSnapshot.objects.filter(account_id__in=account_ids, on__in=dates).values_list(
+            "account_id", "on", "active_users", "licensed_seats"
+        )
+        return {(pk, on): (active, seats) for pk, on, active, seats in rows}
+
+    def _write_usage(
+        self, rows: list[tuple[ParsedRow, str]], ids: dict[str, int], new_ids: set[int]
+    ) -> None:
+        """One usage row per account and day: COPY for new accounts, upserted for others."""
+        fresh: list[tuple[Any, ...]] = []
+        upserts = []
+        for row, external_id in rows:
+            assert row.usage is not None
+            account_id = ids[external_id]
+            on = row.as_of or self.today
+            active, seats = row.usage
+            if account_id in new_ids:
+                fresh.append((account_id, on, active, seats))
+            else:
+                upserts.append(
+                    UsageSnapshot(
+                        account_id=account_id, on=on, active_users=active, licensed_seats=seats
+                    )
+                )
+        if fresh:
+            bulk_insert(
+                UsageSnapshot, ("account_id", "on", "active_users", "licensed_seats"), fresh
+            )
+        if upserts:
+            UsageSnapshot.objects.bulk_create(
+                upserts,
+                batch_size=CHUNK_ROWS,
+                update_conflicts=True,
+                unique_fields=["account", "on"],
+                update_fields=["active_users", "licensed_seats"],
             )
 
     def _readings(

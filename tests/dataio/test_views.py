@@ -17,7 +17,7 @@ from tests.factories import AccountFactory
 pytestmark = pytest.mark.django_db
 
 CSV = (
-    "External ID,Company name,Country,MRR,Seats used\r\n"
+    "External ID,Company name,Country,MRR,NPS\r\n"
     "V1,Valid One,France,100,12\r\n"
     "V2,Bad Country,Narnia,200,3\r\n"
     'V3,Valid Two,UK,"1,500",40\r\n'

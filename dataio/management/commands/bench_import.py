@@ -38,6 +38,7 @@ HEADER = [
     "Phase",
     "Funding Stage",
     "Cash Runway (months)",
+    "Licensed seats",
     "Seats used",
     "Plan",
 ]
@@ -104,6 +105,7 @@ class Command(BaseCommand):
                 start = today - timedelta(days=rng.randint(30, 1500))
                 renewal = today + timedelta(days=rng.randint(1, 365))
                 mrr = f"{rng.randint(100, 50000)}.{rng.randint(0, 99):02d}"
+                seats = rng.randint(1, 500)
                 values = [
                     f"BENCH-{n:07d}",
                     f"Company {n}",
@@ -119,7 +121,8 @@ class Command(BaseCommand):
                     rng.choice(_PHASES),
                     rng.choice(_STAGES),
                     str(rng.randint(1, 36)),
-                    str(rng.randint(1, 500)),
+                    str(seats),
+                    str(rng.randint(0, seats)),
                     rng.choice(["Basic", "Pro", "Enterprise"]),
                 ]
                 handle.write(",".join(f'"{v}"' if "," in v or "'" in v else v for v in values))
