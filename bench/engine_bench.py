@@ -94,11 +94,16 @@ def synthetic_account(rng: random.Random) -> AccountFacts:
     phase = _maybe(rng, 0.95, rng.choice(PHASES))
     entered_on = _day(rng, -720, 1)
     has_cash = rng.random() < 0.6
+    mrr = Decimal(rng.randrange(100, 50_000))
     return AccountFacts(
         industry=_maybe(rng, 0.95, rng.choice(INDUSTRIES)),
         country=_maybe(rng, 0.95, rng.choice(COUNTRIES)),
         segment=_maybe(rng, 0.9, rng.choice(("smb", "mid_market", "enterprise"))),
-        mrr=Decimal(rng.randrange(100, 50_000)),
+        mrr=mrr,
+        # Six months earlier: most accounts held their MRR, some expanded or contracted.
+        mrr_earlier=_maybe(
+            rng, 0.8, mrr * Decimal(rng.choice((100, 100, 100, 80, 90, 110, 125))) / 100
+        ),
         phase=phase,
         phase_entered_on=_maybe(rng, 0.9, entered_on),
         planned_go_live_on=(
