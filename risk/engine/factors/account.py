@@ -282,7 +282,8 @@ def signing_discount(facts: AccountFacts, model: ModelConfig, as_of: date) -> Co
     if pct is None:
         return _NO_DISCOUNT
     memo = model.compiled.memos["signing_discount"]
-    found = memo.get(pct)
+    key = str(pct)  # see `number_key`
+    found = memo.get(key)
     if found is None:
         points = model.compiled.signing_discount.points_for(pct)
         if pct <= 0:
@@ -290,7 +291,7 @@ def signing_discount(facts: AccountFacts, model: ModelConfig, as_of: date) -> Co
         else:
             code = "discount.warning" if points > 0 else "discount.given"
             params = {"pct": pct}
-        found = remember(memo, pct, scored(model, "signing_discount", points, code, params))
+        found = remember(memo, key, scored(model, "signing_discount", points, code, params))
     return found
 
 

@@ -75,7 +75,7 @@ def _trend(
     share = (200 * latest.active_users + latest_seats) // (2 * latest_seats)
     # The reason shows only these numbers, so accounts that share them share one result.
     memo = compiled.memos["usage_trend"]
-    key = (then, now, share, seats, days, intensity)
+    key = (then, now, share, seats, days, None if intensity is None else _intensity_key(intensity))
     found = memo.get(key)
     if found is None:
         found = remember(
@@ -130,6 +130,11 @@ def _intensity(facts: AccountFacts, model: ModelConfig, as_of: date) -> tuple[De
     return reading.value, reading.as_of
 
 
+def _intensity_key(intensity: tuple[Decimal, date]) -> tuple[str, date]:
+    value, on = intensity
+    return str(value), on  # see `number_key`
+
+
 def _intensity_part(model: ModelConfig, intensity: tuple[Decimal, date]) -> Part:
     value, on = intensity
     points = model.compiled.low_intensity.points_for(value)
@@ -138,7 +143,7 @@ def _intensity_part(model: ModelConfig, intensity: tuple[Decimal, date]) -> Part
 
 def _intensity_only(model: ModelConfig, intensity: tuple[Decimal, date]) -> Contribution:
     memo = model.compiled.memos["usage_trend"]
-    key = ("intensity", intensity)
+    key = ("intensity", _intensity_key(intensity))
     found = memo.get(key)
     if found is None:
         _, params, points = _intensity_part(model, intensity)

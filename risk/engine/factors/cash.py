@@ -6,7 +6,7 @@ from decimal import Decimal
 from ..assessment import Contribution, Part, new_contribution
 from ..config import ModelConfig
 from ..facts import AccountFacts
-from .common import cached_part, missing, reason_part, scored, unusable
+from .common import cached_part, missing, reason_part, remember, scored, unusable
 
 _NO_CASH = new_contribution("cash_stability", 0, "cash.none", None, False)
 
@@ -33,14 +33,15 @@ def cash_stability(facts: AccountFacts, model: ModelConfig, as_of: date) -> Cont
     # Mostly hits: look each piece up here, and only call cached_part to build a missing one.
     cache = model.compiled.parts
     parts: list[Part] = []
+    # Numbers are looked up by their str (see `number_key`).
     if runway is not None:
-        parts.append(
-            cache.get(("runway", runway)) or cached_part(model, "runway", runway, _runway_part)
-        )
+        key = ("runway", str(runway))
+        parts.append(cache.get(key) or remember(cache, key, _runway_part(model, runway)))
     if stage is not None and stage in model.funding_stage_points:
         parts.append(cache.get(("stage", stage)) or cached_part(model, "stage", stage, _stage_part))
     if burn is not None and stage not in model.compiled.self_funded_stages:
-        parts.append(cache.get(("burn", burn)) or cached_part(model, "burn", burn, _burn_part))
+        key = ("burn", str(burn))
+        parts.append(cache.get(key) or remember(cache, key, _burn_part(model, burn)))
     if late is not None:
         parts.append(cache.get(("late", late)) or cached_part(model, "late", late, _late_part))
     if not parts:

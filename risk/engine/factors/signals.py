@@ -1,7 +1,7 @@
 """Company-defined signals turned into points: thresholds on a number (CSAT, open tickets...),
 points per category on a category (plan, acquisition channel...)."""
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import date
 
 from ..assessment import Contribution
@@ -34,7 +34,12 @@ def signal_contribution(
     """custom_signal() for assess(), with the factor's name, table and categories looked up."""
     reading = facts.signals.get(factor.signal)
     memo = model.compiled.memos[name]
-    key = None if reading is None else (reading.value, reading.category, reading.as_of, as_of)
+    if reading is None:
+        key: Hashable = None
+    else:
+        # str(value), not the Decimal: see `number_key`.
+        value = reading.value
+        key = (None if value is None else str(value), reading.category, reading.as_of, as_of)
     found = memo.get(key)
     if found is None:
         found = remember(memo, key, _signal(name, factor, table, categories, reading, model, as_of))
