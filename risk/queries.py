@@ -33,6 +33,7 @@ from risk.models import (
     RescoreRun,
     RiskModel,
     Score,
+    SuggestionRequest,
 )
 from teams.models import User
 
@@ -51,6 +52,18 @@ def published_model() -> RiskModel:
 @lru_cache(maxsize=8)
 def _compiled(pk: int, version: int, status: str, config_key: str) -> engine.ModelConfig:
     return engine.ModelConfig.from_dict(RiskModel.objects.get(pk=pk).config)
+
+
+# Suggestion requests listed on the model list page, latest first.
+RECENT_SUGGESTION_REQUESTS = 10
+
+
+def recent_suggestion_requests(limit: int = RECENT_SUGGESTION_REQUESTS) -> list[SuggestionRequest]:
+    return list(
+        SuggestionRequest.objects.select_related("requested_by", "draft").order_by(
+            "-requested_at", "-id"
+        )[:limit]
+    )
 
 
 def model_config(model: RiskModel) -> engine.ModelConfig:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from risk.models import ModelPublication, ModelStatus, RiskModel
+from risk.models import ModelPublication, ModelStatus, RiskModel, SuggestionRequest
 from risk.risk_models.services import create_draft, update_draft
 from risk.services.as_of import score_as_of
 from risk.services.governance import compare_with_active
@@ -159,8 +159,9 @@ def test_the_suggestion_button_refuses_a_date_without_enough_history(admin_clien
     response = admin_client.post(
         reverse("risk:model-suggest"), {"train_before": TODAY.isoformat()}, follow=True
     )
-    assert "Not enough scored history" in response.content.decode()
+    assert "No suggestion can be learned from the history before" in response.content.decode()
     assert RiskModel.objects.count() == 1
     response = admin_client.post(reverse("risk:model-suggest"), {"train_before": "not a date"})
     assert response.status_code == 302
     assert RiskModel.objects.count() == 1
+    assert SuggestionRequest.objects.count() == 1  # the bad date was never a request
