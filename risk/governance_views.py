@@ -29,12 +29,18 @@ from teams.access import is_admin, is_manager, role_required
 @require_GET
 @role_required(is_manager)
 def backtest_page(request: AuthedRequest) -> HttpResponse:
-    form = BacktestForm(request.GET or None)
-    horizon = form.cleaned_data["horizon_days"] if form.is_valid() else DEFAULT_HORIZON_DAYS
+    """The active model's backtest, or the version, horizon and case dates chosen in the form."""
+    form = BacktestForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         return render(request, "risk/backtest.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
     try:
-        result = run_backtest(horizon_days=horizon)
+        result = run_backtest(
+            model=chosen.get("model"),
+            horizon_days=chosen.get("horizon_days", DEFAULT_HORIZON_DAYS),
+            date_from=chosen.get("date_from"),
+            date_to=chosen.get("date_to"),
+        )
     except NoPublishedModel:
         result = None
     context = {

@@ -35,6 +35,7 @@ from risk.models import (
     Score,
     SuggestionRequest,
 )
+from teams.access import is_admin
 from teams.models import User
 
 
@@ -52,6 +53,15 @@ def published_model() -> RiskModel:
 @lru_cache(maxsize=8)
 def _compiled(pk: int, version: int, status: str, config_key: str) -> engine.ModelConfig:
     return engine.ModelConfig.from_dict(RiskModel.objects.get(pk=pk).config)
+
+
+def backtestable_models(user: User) -> QuerySet[RiskModel]:
+    """The versions a user may backtest: every one for an admin (drafts included, as on the model
+    pages); the published and retired ones, which scored the accounts, for a manager."""
+    models = RiskModel.objects.order_by("-version")
+    if is_admin(user):
+        return models
+    return models.exclude(status=ModelStatus.DRAFT)
 
 
 # Suggestion requests listed on the model list page, latest first.
