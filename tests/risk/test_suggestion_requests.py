@@ -199,3 +199,18 @@ def test_an_admin_request_learns_once_and_links_its_draft(
     assert 'class="tag suggestion-done">Done<' in content
     assert reverse("risk:model-review", args=[draft.pk]) in content
     assert f"Draft v{draft.version}" in content
+
+
+def test_the_admin_shows_requests_read_only(admin_user):
+    request = request_suggestion(train_before=A_YEAR_AGO, user=admin_user)
+    client = client_for(admin_user)
+    listing = client.get(reverse("admin:risk_suggestionrequest_changelist"))
+    assert listing.status_code == 200
+    page = client.get(reverse("admin:risk_suggestionrequest_change", args=[request.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Not enough cases before" in content
+    assert 'name="_save"' not in content  # nothing to save: read only
+    assert client.get(reverse("admin:risk_suggestionrequest_add")).status_code == 403
+    client.post(reverse("admin:risk_suggestionrequest_delete", args=[request.pk]))
+    assert SuggestionRequest.objects.filter(pk=request.pk).exists()
