@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,22 +36,21 @@ class BacktestForm(BoundedInputMixin, forms.Form):
         label=_("Horizon (days)"),
         min_value=1,
         max_value=MAX_HORIZON_DAYS,
-        required=False,
         initial=DEFAULT_HORIZON_DAYS,
         help_text=_("A case counts as churned when the account left within this many days."),
     )
     date_from = forms.DateField(label=_("Cases from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Cases to"), required=False, widget=DateInput)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, user: User) -> None:
+        if data is not None and not data.get("horizon_days"):
+            # A link naming only the version or the dates: the default horizon, shown as used.
+            data = data.copy()
+            data["horizon_days"] = str(DEFAULT_HORIZON_DAYS)
+        super().__init__(data)
         field = self.fields["model"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = backtestable_models(user)
-
-    def clean_horizon_days(self) -> int:
-        value: int | None = self.cleaned_data.get("horizon_days")
-        return DEFAULT_HORIZON_DAYS if value is None else value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

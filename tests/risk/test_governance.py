@@ -191,10 +191,13 @@ def test_an_admin_backtests_a_draft_by_version_horizon_and_dates(
     ]
     assert active_result.model_version == active.version
     assert active_result.figures.auc > result.figures.auc
-    # The version's page links its backtest.
+    # The version's page links its backtest, which shows the default horizon it used.
     detail = admin_client.get(reverse("risk:model-detail", args=[worse_draft.pk]))
     link = f"{reverse('risk:backtest')}?model={worse_draft.version}"
     assert link in detail.content.decode()
+    linked = admin_client.get(link)
+    assert linked.context["result"].horizon_days == 90
+    assert 'name="horizon_days" value="90"' in linked.content.decode()
 
 
 def test_a_date_range_without_cases_says_so(history, manager):
