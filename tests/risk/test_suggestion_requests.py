@@ -214,3 +214,11 @@ def test_the_admin_shows_requests_read_only(admin_user):
     assert client.get(reverse("admin:risk_suggestionrequest_add")).status_code == 403
     client.post(reverse("admin:risk_suggestionrequest_delete", args=[request.pk]))
     assert SuggestionRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_a_message_sent_before_requests_were_recorded_is_recorded_and_learned(admin_user):
+    # Such a message carries (train_before, user_id) instead of a request id.
+    suggest_model_task(A_YEAR_AGO.isoformat(), admin_user.pk)
+    request = SuggestionRequest.objects.get()
+    assert request.requested_by == admin_user and request.train_before == A_YEAR_AGO
+    assert request.status == SuggestionStatus.FAILED and request.failure_code == "too_few_cases"
