@@ -13,6 +13,7 @@ from risk.models import (
     RescoreRun,
     RiskModel,
     Score,
+    SuggestionRequest,
 )
 
 
@@ -68,3 +69,38 @@ class ExpectedChurnAdmin(KeepsHistoryAdmin):
 @admin.register(ExpectedChurnRule)
 class ExpectedChurnRuleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "phases", "bands_in_phases", "bands_renewing_this_quarter"]
+
+
+@admin.register(SuggestionRequest)
+class SuggestionRequestAdmin(KeepsHistoryAdmin):
+    """Read-only: requests are written by the model list page and the learning task."""
+
+    list_display = ["id", "train_before", "status", "requested_by", "requested_at", "draft"]
+    list_filter = ["status"]
+    readonly_fields = [
+        "requested_by",
+        "requested_at",
+        "train_before",
+        "horizon_days",
+        "status",
+        "started_at",
+        "finished_at",
+        "draft",
+        "failure_code",
+        "failure_params",
+        "failure_text",
+    ]
+    deletion_refusal = _(
+        "Suggestion requests are never deleted: they are the record of who asked for which "
+        "learned model, and how it went."
+    )
+
+    @admin.display(description=_("why it failed"))
+    def failure_text(self, obj: SuggestionRequest) -> str:
+        return obj.failure_text
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,7 +2,6 @@
 model suggestions (admins)."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -16,25 +15,32 @@ from risk import engine
 from risk.backtest.chart import band_rate_chart
 from risk.backtest.stats import BandRow
 from risk.governance_forms import BacktestForm, PublishReviewForm, SuggestForm
+from risk.models import SuggestionStatus
 from risk.queries import NoPublishedModel
 from risk.risk_models.services import ModelStateError
 from risk.risk_models.views import get_risk_model
 from risk.services.backtest import DEFAULT_HORIZON_DAYS, run_backtest
 from risk.services.governance import ReasonRequired, compare_with_active, publish_reviewed
 from risk.services.runs import RunAlreadyRunning
-from risk.services.suggestions import NotEnoughHistory, split_cases
+from risk.services.suggestions import request_suggestion
 from teams.access import is_admin, is_manager, role_required
 
 
 @require_GET
 @role_required(is_manager)
 def backtest_page(request: AuthedRequest) -> HttpResponse:
-    form = BacktestForm(request.GET or None)
-    horizon = form.cleaned_data["horizon_days"] if form.is_valid() else DEFAULT_HORIZON_DAYS
+    """The active model's backtest, or the version, horizon and case dates chosen in the form."""
+    form = BacktestForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         return render(request, "risk/backtest.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
     try:
-        result = run_backtest(horizon_days=horizon)
+        result = run_backtest(
+            model=chosen.get("model"),
+            horizon_days=chosen.get("horizon_days", DEFAULT_HORIZON_DAYS),
+            date_from=chosen.get("date_from"),
+            date_to=chosen.get("date_to"),
+        )
     except NoPublishedModel:
         result = None
     context = {
@@ -152,30 +158,28 @@ def model_review(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(is_admin)
 def model_suggest(request: AuthedRequest) -> HttpResponse:
-    from risk.tasks import suggest_model_task
-
     form = SuggestForm(request.POST)
-    if form.is_valid():
-        train_before = form.cleaned_data["train_before"]
-        try:
-            split_cases(train_before=train_before)
-        except NotEnoughHistory:
-            form.add_error(
-                "train_before",
-                _("Not enough scored history before this date (or after it) to learn from."),
-            )
     if not form.is_valid():
         for error in form.errors.get("train_before", []):
             messages.error(request, str(error))  # ErrorList items read as their messages
         return redirect("risk:model-list")
-    user_id = request.user.pk
-    transaction.on_commit(lambda: suggest_model_task.delay(train_before.isoformat(), user_id))
-    messages.success(
-        request,
-        _(
-            "A suggestion is being learned from the history before %(date)s. It appears below "
-            "as a new draft when ready: review it before publishing."
+    train_before = form.cleaned_data["train_before"]
+    suggestion = request_suggestion(train_before=train_before, user=request.user)
+    when = format_date(train_before, locale_for(get_language()))
+    if suggestion.status == SuggestionStatus.FAILED:
+        messages.error(
+            request,
+            _("No suggestion can be learned from the history before %(date)s: %(reason)s")
+            % {"date": when, "reason": suggestion.failure_text},
         )
-        % {"date": format_date(train_before, locale_for(get_language()))},
-    )
+    else:
+        messages.success(
+            request,
+            _(
+                "A suggestion is being learned from the history before %(date)s. Its progress "
+                "is listed below; the new draft is linked there when ready: review it before "
+                "publishing."
+            )
+            % {"date": when},
+        )
     return redirect("risk:model-list")

@@ -2,19 +2,23 @@
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Band
 from churnguard.validation import validate_no_control_characters, validate_sane_date
 from risk.reasons import (
     DEFAULT_MODEL_NOTES,
+    INTERRUPTED,
     contribution_text,
     expected_churn_reason,
+    suggestion_failure_text,
     translated_default,
 )
 
@@ -73,6 +77,98 @@ class RiskModel(models.Model):
     def display_notes(self) -> str:
         """The notes in the reader's language while they are the shipped ones; as typed after."""
         return translated_default(self.notes, DEFAULT_MODEL_NOTES)
+
+
+class SuggestionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Learning")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+# Learning stops at its task's hard time limit (`risk.tasks.suggest_model_task`). A request
+# still queued or learning this long after it was asked or started was lost (a worker stopped, a
+# message dropped): it is shown as failed, and marked so before the next request.
+SUGGESTION_TIME_LIMIT_SECONDS = 1900
+SUGGESTION_ABANDONED_AFTER = timedelta(hours=1)
+OPEN_SUGGESTION = (SuggestionStatus.QUEUED, SuggestionStatus.RUNNING)
+
+
+class SuggestionRequest(models.Model):
+    """An admin's request for a learned model: who asked, when, for which date, how it went.
+
+    A failure is stored as a code and its parameters (numbers and dates), worded at display
+    time in the reader's language (`risk.reasons.suggestion_failure_text`).
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    train_before = models.DateField(_("learn from the history before"))
+    horizon_days = models.PositiveSmallIntegerField(_("horizon (days)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SuggestionStatus, default=SuggestionStatus.QUEUED
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    draft = models.ForeignKey(
+        RiskModel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestion_requests",
+        verbose_name=_("suggested draft"),
+    )
+    failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
+    failure_params = models.JSONField(_("failure details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One learning at a time per question: a double click does not learn twice.
+            models.UniqueConstraint(
+                fields=["train_before", "horizon_days"],
+                condition=Q(status__in=["queued", "running"]),
+                name="suggestion_one_open_per_date",
+            ),
+            # Done means a draft was written, in the same transaction.
+            models.CheckConstraint(
+                condition=Q(status="done", draft__isnull=False)
+                | (~Q(status="done") & Q(draft__isnull=True)),
+                name="suggestion_draft_iff_done",
+            ),
+        ]
+        verbose_name = _("model suggestion request")
+        verbose_name_plural = _("model suggestion requests")
+
+    def __str__(self) -> str:
+        return f"{self.train_before} ({self.status})"
+
+    def is_abandoned(self, now: datetime | None = None) -> bool:
+        """Still queued or learning long after it should have finished."""
+        if self.status not in OPEN_SUGGESTION:
+            return False
+        since = self.started_at or self.requested_at
+        return since < (now or timezone.now()) - SUGGESTION_ABANDONED_AFTER
+
+    @property
+    def shown_status(self) -> str:
+        """The status, a lost request shown as failed."""
+        return SuggestionStatus.FAILED if self.is_abandoned() else self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(SuggestionStatus(self.shown_status).label)
+
+    @property
+    def failure_text(self) -> str:
+        """Why it failed, in the active language ("" when it did not)."""
+        if self.is_abandoned():
+            return suggestion_failure_text(INTERRUPTED, {})
+        if self.status != SuggestionStatus.FAILED:
+            return ""
+        return suggestion_failure_text(self.failure_code, self.failure_params)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,9 @@ from risk.models import (
     RescoreRun,
     RiskModel,
     Score,
+    SuggestionRequest,
 )
+from teams.access import is_admin
 from teams.models import User
 
 
@@ -51,6 +53,27 @@ def published_model() -> RiskModel:
 @lru_cache(maxsize=8)
 def _compiled(pk: int, version: int, status: str, config_key: str) -> engine.ModelConfig:
     return engine.ModelConfig.from_dict(RiskModel.objects.get(pk=pk).config)
+
+
+def backtestable_models(user: User) -> QuerySet[RiskModel]:
+    """The versions a user may backtest: every one for an admin (drafts included, as on the model
+    pages); the published and retired ones, which scored the accounts, for a manager."""
+    models = RiskModel.objects.order_by("-version")
+    if is_admin(user):
+        return models
+    return models.exclude(status=ModelStatus.DRAFT)
+
+
+# Suggestion requests listed on the model list page, latest first.
+RECENT_SUGGESTION_REQUESTS = 10
+
+
+def recent_suggestion_requests(limit: int = RECENT_SUGGESTION_REQUESTS) -> list[SuggestionRequest]:
+    return list(
+        SuggestionRequest.objects.select_related("requested_by", "draft").order_by(
+            "-requested_at", "-id"
+        )[:limit]
+    )
 
 
 def model_config(model: RiskModel) -> engine.ModelConfig:

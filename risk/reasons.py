@@ -527,3 +527,50 @@ def expected_churn_reason(code: str, params: Mapping[str, Any] | None) -> str:
     return reason_text(
         code, params, messages=EXPECTED_CHURN_MESSAGES, formats_by_name=_EXPECTED_CHURN_FORMATS
     )
+
+
+# Why a learned model suggestion failed (risk.services.suggestions): codes stored on the request.
+TOO_FEW_CASES = "too_few_cases"
+TOO_FEW_CHURNED = "too_few_churned"
+NO_TEST_CASES = "no_test_cases"
+NO_PUBLISHED_MODEL = "no_published_model"
+INTERRUPTED = "interrupted"
+UNEXPECTED_ERROR = "error"
+SUGGESTION_FAILURES: dict[str, Promise] = {
+    TOO_FEW_CASES: pgettext_lazy(
+        "suggestion failure",
+        "Not enough cases before %(date)s: %(cases)s (at least %(needed)s needed).",
+    ),
+    TOO_FEW_CHURNED: pgettext_lazy(
+        "suggestion failure",
+        "Not enough churned cases before %(date)s: %(churned)s (at least %(needed)s needed).",
+    ),
+    NO_TEST_CASES: pgettext_lazy(
+        "suggestion failure",
+        "No case from %(date)s on to compare the suggestion with the active model.",
+    ),
+    NO_PUBLISHED_MODEL: pgettext_lazy(
+        "suggestion failure",
+        "No model is published: there is nothing to start from or to compare with.",
+    ),
+    INTERRUPTED: pgettext_lazy(
+        "suggestion failure",
+        "Learning stopped before it finished (the worker stopped or ran out of time). Ask again.",
+    ),
+    UNEXPECTED_ERROR: pgettext_lazy(
+        "suggestion failure",
+        "An unexpected error stopped the learning. It was logged for your administrator.",
+    ),
+}
+_SUGGESTION_FORMATS: dict[str, Callable[[Any], Any]] = {
+    **PARAM_FORMATS,
+    "cases": format_number,
+    "churned": format_number,
+    "needed": format_number,
+}
+
+
+def suggestion_failure_text(code: str, params: Mapping[str, Any] | None) -> str:
+    return reason_text(
+        code, params, messages=SUGGESTION_FAILURES, formats_by_name=_SUGGESTION_FORMATS
+    )

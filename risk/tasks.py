@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from risk.models import RunTrigger
+from risk.models import SUGGESTION_TIME_LIMIT_SECONDS, RunTrigger
 from risk.services import runs
 
 logger = logging.getLogger(__name__)
@@ -51,16 +51,17 @@ def finish_run_task(run_id: int) -> None:
     runs.finish_run(run_id=run_id)
 
 
-@shared_task(soft_time_limit=1800, time_limit=1900)
-def suggest_model_task(train_before: str, user_id: int | None) -> None:
-    """Learn a suggested draft model (minutes on a large history); never published here."""
-    from datetime import date
+@shared_task(
+    soft_time_limit=SUGGESTION_TIME_LIMIT_SECONDS - 100, time_limit=SUGGESTION_TIME_LIMIT_SECONDS
+)
+def suggest_model_task(request_id: int | str, user_id: int | None = None) -> None:
+    """Learn the suggested draft a request asked for (minutes on a large history); never
+    published here. Its outcome, a failure included, is recorded on the request; a redelivered
+    message learns nothing twice."""
+    from risk.services import suggestions
 
-    from risk.services.suggestions import NotEnoughHistory, suggest_model
-    from teams.models import User
-
-    user = User.objects.filter(pk=user_id).first() if user_id else None
-    try:
-        suggest_model(train_before=date.fromisoformat(train_before), user=user)
-    except NotEnoughHistory as error:
-        logger.warning("Model suggestion skipped: %s", error)
+    if isinstance(request_id, str):
+        # A message sent before requests were recorded: (train_before, user_id).
+        request = suggestions.record_legacy_request(train_before=request_id, user_id=user_id)
+        request_id = request.pk
+    suggestions.run_suggestion_request(request_id=request_id)

@@ -29,7 +29,12 @@ from risk import engine
 from risk.governance_forms import SuggestForm
 from risk.models import ModelStatus, RescoreRun, RiskModel
 from risk.presenters import factor_label
-from risk.queries import NoPublishedModel, model_config, published_model
+from risk.queries import (
+    NoPublishedModel,
+    model_config,
+    published_model,
+    recent_suggestion_requests,
+)
 from risk.risk_models.forms import (
     CategoryFactorForm,
     ConfigForm,
@@ -70,6 +75,7 @@ def model_list(request: AuthedRequest) -> HttpResponse:
         "has_published": any(v.status == ModelStatus.PUBLISHED for v in versions),
         "draft_form": DraftForm(),
         "suggest_form": SuggestForm(),
+        "suggestion_requests": recent_suggestion_requests(),
     }
     return render(request, "risk/model_list.html", context)
 

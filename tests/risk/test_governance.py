@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from risk.models import ModelPublication, ModelStatus, RiskModel
+from risk.models import ModelPublication, ModelStatus, RiskModel, SuggestionRequest
 from risk.risk_models.services import create_draft, update_draft
 from risk.services.as_of import score_as_of
 from risk.services.governance import compare_with_active
@@ -159,8 +159,114 @@ def test_the_suggestion_button_refuses_a_date_without_enough_history(admin_clien
     response = admin_client.post(
         reverse("risk:model-suggest"), {"train_before": TODAY.isoformat()}, follow=True
     )
-    assert "Not enough scored history" in response.content.decode()
+    assert "No suggestion can be learned from the history before" in response.content.decode()
     assert RiskModel.objects.count() == 1
     response = admin_client.post(reverse("risk:model-suggest"), {"train_before": "not a date"})
     assert response.status_code == 302
     assert RiskModel.objects.count() == 1
+    assert SuggestionRequest.objects.count() == 1  # the bad date was never a request
+
+
+def test_an_admin_backtests_a_draft_by_version_horizon_and_dates(
+    admin_client, history, worse_draft, active
+):
+    params = {
+        "model": worse_draft.version,
+        "horizon_days": 60,
+        "date_from": (LONG_AGO - timedelta(days=1)).isoformat(),
+        "date_to": LONG_AGO.isoformat(),
+    }
+    response = admin_client.get(reverse("risk:backtest"), params)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.model_version == worse_draft.version and result.horizon_days == 60
+    assert result.date_from == LONG_AGO - timedelta(days=1) and result.date_to == LONG_AGO
+    assert result.figures.n == 6
+    content = response.content.decode()
+    assert f"Model v{worse_draft.version}, churn within 60 days" in content
+    assert "Cases dated from" in content
+    # The same cases for the active model: the draft predicts worse, as the review says.
+    active_result = admin_client.get(reverse("risk:backtest"), {**params, "model": ""}).context[
+        "result"
+    ]
+    assert active_result.model_version == active.version
+    assert active_result.figures.auc > result.figures.auc
+    # The version's page links its backtest, which shows the default horizon it used.
+    detail = admin_client.get(reverse("risk:model-detail", args=[worse_draft.pk]))
+    link = f"{reverse('risk:backtest')}?model={worse_draft.version}"
+    assert link in detail.content.decode()
+    linked = admin_client.get(link)
+    assert linked.context["result"].horizon_days == 90
+    assert 'name="horizon_days" value="90"' in linked.content.decode()
+
+
+def test_a_date_range_without_cases_says_so(history, manager):
+    after = (LONG_AGO + timedelta(days=1)).isoformat()
+    response = client_for(manager).get(
+        reverse("risk:backtest"), {"date_from": after, "date_to": after}
+    )
+    assert response.status_code == 200
+    assert response.context["figures"].n == 0
+    assert "No score between these dates has a known outcome yet" in response.content.decode()
+
+
+def test_a_manager_backtests_published_and_retired_versions_but_not_drafts(
+    history, manager, worse_draft, active
+):
+    client = client_for(manager)
+    choices = [label for _, label in response_choices(client)]
+    assert f"v{active.version} (Published)" in choices
+    assert f"v{worse_draft.version} (Draft)" not in choices
+    response = client.get(reverse("risk:backtest"), {"model": worse_draft.version})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    # Once replaced, the old version is retired and can still be backtested.
+    RiskModel.objects.filter(pk=active.pk).update(status=ModelStatus.RETIRED)
+    RiskModel.objects.filter(pk=worse_draft.pk).update(status=ModelStatus.PUBLISHED)
+    response = client.get(reverse("risk:backtest"), {"model": active.version})
+    assert response.status_code == 200
+    assert response.context["result"].model_version == active.version
+    assert response.context["figures"].n == 6
+
+
+def response_choices(client):
+    form = client.get(reverse("risk:backtest")).context["form"]
+    return list(form.fields["model"].choices)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"model": "999"}, "model"),
+        ({"model": "v1"}, "model"),
+        ({"model": "99999999999999999999999"}, "model"),
+        ({"model": "-1"}, "model"),
+        ({"horizon_days": "abc"}, "horizon_days"),
+        ({"horizon_days": "0"}, "horizon_days"),
+        ({"horizon_days": "731"}, "horizon_days"),
+        ({"horizon_days": "1e309"}, "horizon_days"),
+        ({"date_from": "not a date"}, "date_from"),
+        ({"date_to": "1200-01-01"}, "date_to"),
+        ({"date_from": "2025-06-02", "date_to": "2025-06-01"}, "date_to"),
+    ],
+)
+def test_the_backtest_form_answers_bad_values_with_form_errors(history, manager, params, field):
+    response = client_for(manager).get(reverse("risk:backtest"), params)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    assert response.context.get("result") is None
+    assert "Correct the form to see the figures." in response.content.decode()
+
+
+def test_the_backtest_form_reads_in_french(history, manager):
+    client = client_for(manager)
+    client.cookies["django_language"] = "fr"
+    response = client.get(
+        reverse("risk:backtest"),
+        {"date_from": "2025-06-02", "date_to": "2025-06-01"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    content = response.content.decode()
+    assert "Choisissez une date égale ou postérieure à la première." in content
+    assert "Version du modèle" in content and "Le modèle actif" in content

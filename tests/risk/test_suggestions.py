@@ -44,7 +44,7 @@ def test_a_suggestion_learned_on_the_first_year_beats_the_default_on_the_second(
 
 
 def test_a_suggestion_needs_enough_history():
-    with pytest.raises(CommandError, match="at least 200 cases"):
+    with pytest.raises(CommandError, match="at least 200 needed"):
         call_command("suggest_model", "--train-before", timezone.localdate().isoformat())
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(CommandError, match="past date"):
