@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 expect = pytest.importorskip("playwright.sync_api").expect
 
 EXPORT = (
-    "Record ID,Company name,Country/Region,MRR,Seats used\r\n"
+    "Record ID,Company name,Country/Region,MRR,NPS\r\n"
     "HS-1,Harbour Logistics,Deutschland,1200,40\r\n"
     "HS-2,Nowhere Inc,Narnia,300,5\r\n"
     'HS-3,Côte Voyages,Côte d\'Ivoire,"2,500",12\r\n'
@@ -35,7 +35,7 @@ def test_a_manager_imports_the_valid_rows_of_a_file_with_a_bad_row(
     preview = page.locator("table.preview")
     expect(preview).to_contain_text("Harbour Logistics")
     expect(preview.get_by_label("Country/Region")).to_have_value("country")
-    expect(preview.get_by_label("Seats used")).to_have_value("signal")
+    expect(preview.get_by_label("NPS")).to_have_value("signal")
     page.get_by_role("button", name="Check the file (dry run)").click()
 
     report = page.locator("#job-status")
