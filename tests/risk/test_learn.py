@@ -234,3 +234,28 @@ def test_the_same_history_learns_the_same_model():
     for _ in range(3):
         again = fit_model(cases, template=TEMPLATE, signals=["licensed_seats"]).config
         assert again.to_dict() == first
+
+
+def _contraction_case(rng: random.Random, pk: int, on: date) -> TrainingCase:
+    earlier = Decimal(rng.choice((1000, 2000, 5000)))
+    change = rng.choice((-50, -30, -10, 0, 0, 0, 0, 10, 25))
+    # Planted: churn comes after a contraction of 20 % or more; nothing else matters.
+    churned = rng.random() < (0.35 if change <= -20 else 0.03)
+    facts = AccountFacts(
+        industry="software",
+        mrr=earlier * (100 + change) / 100,
+        mrr_earlier=earlier,
+        renewal_on=on + timedelta(days=rng.randint(0, 365)),
+    )
+    return TrainingCase(pk, on, facts, churned)
+
+
+def test_a_contraction_driver_is_learned_as_mrr_trend_thresholds():
+    rng = random.Random(5)
+    dates = (date(2025, 3, 31), date(2025, 6, 30))
+    cases = [_contraction_case(rng, pk, on) for pk in range(1, 801) for on in dates]
+    model = fit_model(cases, template=TEMPLATE).config
+    assert model.mrr_fall_thresholds and max(t.points for t in model.mrr_fall_thresholds) > 0
+    shrunk = AccountFacts(mrr=Decimal(500), mrr_earlier=Decimal(1000))
+    held = AccountFacts(mrr=Decimal(1000), mrr_earlier=Decimal(1000))
+    assert assess(shrunk, model, as_of=AS_OF).score > assess(held, model, as_of=AS_OF).score
