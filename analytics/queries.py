@@ -33,6 +33,7 @@ from accounts.models import Account, Band, MovementKind, MrrMovement, OutcomeKpi
 from accounts.queries import quarter_bounds, visible_accounts
 from analytics import formulas
 from analytics.formulas import Bucket, MonthMovements
+from analytics.models import CohortMonth, LedgerMonth
 from playbooks.models import KIND_LABELS, Proposal
 from risk.models import (
     ExpectedChurn,
@@ -101,6 +102,21 @@ def scoped_movements(*, user: User | None, filters: Filters) -> QuerySet[MrrMove
     return movements
 
 
+def _ledger_rollup(model, *, user: User | None, filters: Filters):  # type: ignore[no-untyped-def]
+    """A roll-up of the ledger (analytics/models.py) scoped as `scoped_movements` scopes the
+    ledger, or None where the roll-ups cannot answer: a filter on an account field they are
+    not keyed by (segment, industry, country, phase), or a database without their triggers."""
+    if connection.vendor != "postgresql" or any(
+        (filters.segment, filters.industry, filters.country, filters.phase)
+    ):
+        return None
+    rows = model.objects.filter(filters.account_q())
+    teams = _team_ids(user)
+    if teams is not ALL_TEAMS:
+        rows = rows.filter(team_id__in=teams)
+    return rows
+
+
 def _kind_sum(kind: str) -> Coalesce:
     return Coalesce(Sum("amount", filter=Q(kind=kind)), Value(ZERO))
 
@@ -109,37 +125,55 @@ def _kind_count(kind: str) -> Count:
     return Count("id", filter=Q(kind=kind))
 
 
+def _kind_movements(kind: str) -> Coalesce:
+    return Coalesce(Sum("movements", filter=Q(kind=kind)), Value(0))
+
+
 def revenue_series(
     *, user: User | None, filters: Filters, last_month: date, months: int = 24
 ) -> list[formulas.MonthMetrics]:
     """The last `months` months up to `last_month` (a first day): one query, whatever the
     number of accounts (the movements grouped by month and kind, every month before the window
-    grouped into one opening row)."""
+    grouped into one opening row). Read from the monthly roll-up of the ledger where it can
+    answer (a few thousand rows instead of every movement), else from the ledger."""
     first = formulas.add_months(last_month, -(months - 1))
     end = formulas.add_months(last_month, 1)
     before = formulas.add_months(first, -1)  # the opening row's key
-    grouped = (
-        scoped_movements(user=user, filters=filters)
-        .filter(on__lt=end)
-        .annotate(
-            month=Case(When(on__lt=first, then=Value(before)), default=TruncMonth("on")),
+    opening = When(on__lt=first, then=Value(before))
+    rollup = _ledger_rollup(LedgerMonth, user=user, filters=filters)
+    if rollup is not None:
+        grouped = (
+            rollup.filter(month__lt=end, movements__gt=0)
+            .annotate(period=Case(When(month__lt=first, then=Value(before)), default=F("month")))
+            .values("period")
+            .annotate(
+                new_logos=_kind_movements(MovementKind.NEW),
+                churned_logos=_kind_movements(MovementKind.CHURN),
+                reactivated_logos=_kind_movements(MovementKind.REACTIVATION),
+            )
         )
-        .values("month")
-        .annotate(
-            new=_kind_sum(MovementKind.NEW),
-            expansion=_kind_sum(MovementKind.EXPANSION),
-            contraction=_kind_sum(MovementKind.CONTRACTION),
-            churn=_kind_sum(MovementKind.CHURN),
-            reactivation=_kind_sum(MovementKind.REACTIVATION),
-            new_logos=_kind_count(MovementKind.NEW),
-            churned_logos=_kind_count(MovementKind.CHURN),
-            reactivated_logos=_kind_count(MovementKind.REACTIVATION),
+    else:
+        grouped = (
+            scoped_movements(user=user, filters=filters)
+            .filter(on__lt=end)
+            .annotate(period=Case(opening, default=TruncMonth("on")))
+            .values("period")
+            .annotate(
+                new_logos=_kind_count(MovementKind.NEW),
+                churned_logos=_kind_count(MovementKind.CHURN),
+                reactivated_logos=_kind_count(MovementKind.REACTIVATION),
+            )
         )
-        .order_by("month")
-    )
+    grouped = grouped.annotate(
+        new=_kind_sum(MovementKind.NEW),
+        expansion=_kind_sum(MovementKind.EXPANSION),
+        contraction=_kind_sum(MovementKind.CONTRACTION),
+        churn=_kind_sum(MovementKind.CHURN),
+        reactivation=_kind_sum(MovementKind.REACTIVATION),
+    ).order_by("period")
     rows, opening_mrr, opening_logos = [], ZERO, 0
     for r in grouped:
-        if _as_date(r["month"]) < first:
+        if _as_date(r["period"]) < first:
             opening_mrr = (
                 r["new"] + r["expansion"] + r["contraction"] + r["churn"] + r["reactivation"]
             )
@@ -148,7 +182,7 @@ def revenue_series(
             rows.append(r)
     monthly = [
         MonthMovements(
-            month=_as_date(r["month"]),
+            month=_as_date(r["period"]),
             new=r["new"],
             expansion=r["expansion"],
             contraction=-r["contraction"],
@@ -176,16 +210,25 @@ def _as_date(value: object) -> date:
 def cohort_table(
     *, user: User | None, filters: Filters, last_month: date, cohorts: int = 12
 ) -> list[formulas.CohortRow]:
-    """MRR retention of the accounts started in each of the last `cohorts` months: one query."""
+    """MRR retention of the accounts started in each of the last `cohorts` months: one query
+    (the cohorts' roll-up of the ledger where it can answer, else the ledger)."""
     first = formulas.add_months(last_month, -(cohorts - 1))
     end = formulas.add_months(last_month, 1)
-    rows = (
-        scoped_movements(user=user, filters=filters)
-        .filter(account__contract_start__gte=first, account__contract_start__lt=end, on__lt=end)
-        .annotate(cohort=TruncMonth("account__contract_start"), month=TruncMonth("on"))
-        .values("cohort", "month")
-        .annotate(net=Sum("amount"), started=_kind_count(MovementKind.NEW))
-    )
+    rollup = _ledger_rollup(CohortMonth, user=user, filters=filters)
+    if rollup is not None:
+        rows = (
+            rollup.filter(cohort__gte=first, cohort__lt=end, month__lt=end, movements__gt=0)
+            .values("cohort", "month")
+            .annotate(net=Sum("amount"), started=Sum("started"))
+        )
+    else:
+        rows = (
+            scoped_movements(user=user, filters=filters)
+            .filter(account__contract_start__gte=first, account__contract_start__lt=end, on__lt=end)
+            .annotate(cohort=TruncMonth("account__contract_start"), month=TruncMonth("on"))
+            .values("cohort", "month")
+            .annotate(net=Sum("amount"), started=_kind_count(MovementKind.NEW))
+        )
     net: dict[tuple[date, date], Decimal] = {}
     started: dict[date, int] = defaultdict(int)
     for r in rows:
