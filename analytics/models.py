@@ -61,3 +61,24 @@ class CohortMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort:%Y-%m} in {self.month:%Y-%m}: {self.amount}"
+
+
+class LatestSignal(models.Model):
+    """Each account's latest reading of each named signal (accounts.SignalReading), kept by
+    PostgreSQL triggers (migration 0004) in the transaction of every reading inserted, changed
+    or deleted: the churn drivers read ~160,000 latest readings instead of finding them among
+    every reading (600,000 at 100,000 accounts). Never written by Python."""
+
+    account_id = models.BigIntegerField()
+    name = models.CharField(max_length=50)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    category = models.CharField(max_length=120)
+    as_of = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account_id", "name"], name="latestsignal_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.category if self.value is None else self.value}"

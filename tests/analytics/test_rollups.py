@@ -1,5 +1,5 @@
-"""The ledger roll-ups the MRR series and the cohort table read (analytics/models.py): kept exact
-by PostgreSQL triggers through every kind of write, and giving the same figures as the ledger."""
+"""The roll-ups the analytics pages read (analytics/models.py): kept exact by PostgreSQL triggers
+through every kind of write, and giving the same figures as the ledger and the readings."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -150,3 +150,63 @@ def test_filters_the_rollups_are_not_keyed_by_read_the_ledger(team, csm, manager
     assert queries.revenue_series(user=manager, filters=Filters(), last_month=LAST)[
         -1
     ].end_mrr == D(170)
+
+
+def _latest_from_readings() -> set:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (account_id, name) account_id, name, value, category, as_of"
+            " FROM accounts_signalreading ORDER BY account_id, name, as_of DESC"
+        )
+        return set(cursor.fetchall())
+
+
+def _latest_kept() -> set:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT account_id, name, value, category, as_of FROM analytics_latestsignal"
+        )
+        return set(cursor.fetchall())
+
+
+def test_every_kind_of_signal_write_keeps_the_latest_readings(team, csm, manager):
+    from accounts.models import SignalReading
+    from accounts.services import record_signal
+
+    a = AccountFactory(team=team, owner=csm)
+    b = AccountFactory(team=team, owner=csm)
+    # One statement with several readings of one signal, and a category signal.
+    SignalReading.objects.bulk_create(
+        [
+            SignalReading(account=a, name="csat", value=D(3), as_of=date(2025, 3, 1)),
+            SignalReading(account=a, name="csat", value=D(4), as_of=date(2025, 5, 1)),
+            SignalReading(account=a, name="csat", value=D(2), as_of=date(2025, 4, 1)),
+            SignalReading(account=b, name="plan", category="pro", as_of=date(2025, 1, 1)),
+        ]
+    )
+    # An older reading arriving later does not replace the latest; a newer one does.
+    record_signal(account=a, name="csat", value=D(1), as_of=date(2025, 1, 1))
+    record_signal(account=b, name="csat", value=D(5), as_of=date(2025, 6, 1))
+    assert _latest_kept() == _latest_from_readings()
+    assert (a.pk, "csat", D(4), "", date(2025, 5, 1)) in _latest_kept()
+
+    # The latest corrected, moved back in time, deleted: the one before it takes its place.
+    record_signal(account=a, name="csat", value=D(7), as_of=date(2025, 5, 1))
+    assert _latest_kept() == _latest_from_readings()
+    SignalReading.objects.filter(account=a, name="csat", as_of=date(2025, 5, 1)).update(
+        as_of=date(2024, 1, 1)
+    )
+    assert _latest_kept() == _latest_from_readings()
+    SignalReading.objects.filter(account=a, name="csat", as_of=date(2025, 4, 1)).delete()
+    SignalReading.objects.filter(account=b, name="plan").delete()
+    assert _latest_kept() == _latest_from_readings()
+    assert (b.pk, "plan") not in {(k[0], k[1]) for k in _latest_kept()}
+
+    # The churn drivers count each account's latest reading once.
+    csat = queries.signal_buckets(user=manager, filters=Filters())["csat"]
+    assert sorted((b.label, b.total) for b in csat) == [("3:3", 1), ("5:5", 1)]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE accounts_signalreading")
+    assert _latest_kept() == set()
