@@ -17,8 +17,14 @@ def _apply(source: str, sign: int, *, lock: bool = True) -> str:
     roll-ups, under their accounts' current team, CSM and contract start."""
     # The accounts are share-locked first: a concurrent change of their team or CSM waits for
     # this transaction, and this statement's roll-up then reads the committed team and CSM.
+    # A movement whose account is not there yet (the foreign key is checked at commit) would be
+    # left out of the roll-ups: refused at once instead (every writer creates the account first).
     locked = (
         f"PERFORM 1 FROM {ACCOUNTS} WHERE id IN (SELECT account_id FROM {source}) FOR SHARE;"
+        f" IF EXISTS (SELECT 1 FROM {source} m WHERE NOT EXISTS"
+        f" (SELECT 1 FROM {ACCOUNTS} a WHERE a.id = m.account_id)) THEN"
+        " RAISE EXCEPTION 'MRR movement of an account that does not exist';"
+        " END IF;"
         if lock
         else ""
     )

@@ -134,6 +134,23 @@ def test_every_kind_of_write_keeps_the_rollups_equal_to_the_ledger(
         assert from_rollups == from_ledger
 
 
+def test_a_movement_of_a_missing_account_is_refused_not_left_out(team, csm):
+    from django.db import DatabaseError, transaction
+
+    account = _opened(team=team, owner=csm, mrr=D(100), contract_start=date(2025, 1, 1))
+    with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
+        MrrMovement.objects.create(
+            account_id=account.pk + 1000,
+            on=date(2025, 2, 1),
+            kind="expansion",
+            amount=D(10),
+            currency="EUR",
+            mrr_after=D(110),
+            source="test",
+        )
+    assert _rolled_up() == _ledger_grouped()
+
+
 def test_a_truncated_ledger_empties_the_rollups(team, csm):
     _opened(team=team, owner=csm, mrr=D(100), contract_start=date(2025, 1, 1))
     with connection.cursor() as cursor:
