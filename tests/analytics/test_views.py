@@ -290,3 +290,28 @@ def test_a_signal_reading_shows_at_once_on_the_cached_churn_drivers(
             record_signal(account=account, name="survey", value=5, as_of=date(2025, 3, 1))
     attributes = {d["attribute"] for d in client.get(url).context["drivers"]}
     assert "signal:survey" in attributes
+
+
+def test_a_finished_run_shows_at_once_in_what_moved_overnight(
+    manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Its chunks retired the figures while it ran; finishing it (the last finished run is what
+    the panel reads) retires them again."""
+    from django.utils import timezone
+
+    from risk.models import RescoreRun, RunTrigger
+    from risk.queries import published_model
+    from risk.services import runs
+
+    monkeypatch.setattr(runs, "_after_run", lambda run_id: None)  # its follow-up task
+    client = client_for(manager)
+    assert client.get(DASHBOARD).context["overnight"].run is None  # cached: no run yet
+    run = RescoreRun.objects.create(
+        trigger=RunTrigger.MANUAL,
+        risk_model=published_model(),
+        as_of=timezone.localdate(),
+        started_at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        runs._complete_if_finished(run.pk)
+    assert client.get(DASHBOARD).context["overnight"].run == run
