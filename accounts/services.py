@@ -30,7 +30,7 @@ from accounts.models import (
 )
 from accounts.queries import SAVED_VIEWS_VERSION_KEY, triage_user_key
 from accounts.signals import facts_changed, renewal_decided
-from churnguard.portfolio import portfolio_changed
+from churnguard.portfolio import figures_changed, portfolio_changed
 from teams.models import Team, User
 
 
@@ -192,6 +192,7 @@ def record_usage(*, account: Account, on: date, active_users: int, licensed_seat
 def record_kpi(*, account: Account, user: User | None, name: str, **values: Any) -> OutcomeKpi:
     """Create an outcome KPI, or update the one of that name, keeping a dated trail."""
     kpi, created = OutcomeKpi.objects.update_or_create(account=account, name=name, defaults=values)
+    figures_changed()  # the churn drivers read KPI attainment
     FactChange.objects.create(
         account=account,
         changed_at=timezone.now(),
@@ -208,6 +209,7 @@ def record_signal(*, account: Account, name: str, value: Any, as_of: date) -> No
     SignalReading.objects.update_or_create(
         account=account, name=name, as_of=as_of, defaults={"value": value}
     )
+    figures_changed()  # the churn drivers read every named signal
     _rescore(account)
 
 

@@ -33,6 +33,7 @@ from accounts.models import Account, Band, MovementKind, MrrMovement, OutcomeKpi
 from accounts.queries import quarter_bounds, visible_accounts
 from analytics import formulas
 from analytics.formulas import Bucket, MonthMovements
+from analytics.models import CohortMonth, LatestSignal, LedgerMonth
 from playbooks.models import KIND_LABELS, Proposal
 from risk.models import (
     ExpectedChurn,
@@ -101,6 +102,21 @@ def scoped_movements(*, user: User | None, filters: Filters) -> QuerySet[MrrMove
     return movements
 
 
+def _ledger_rollup(model, *, user: User | None, filters: Filters):  # type: ignore[no-untyped-def]
+    """A roll-up of the ledger (analytics/models.py) scoped as `scoped_movements` scopes the
+    ledger, or None where the roll-ups cannot answer: a filter on an account field they are
+    not keyed by (segment, industry, country, phase), or a database without their triggers."""
+    if connection.vendor != "postgresql" or any(
+        (filters.segment, filters.industry, filters.country, filters.phase)
+    ):
+        return None
+    rows = model.objects.filter(filters.account_q())
+    teams = _team_ids(user)
+    if teams is not ALL_TEAMS:
+        rows = rows.filter(team_id__in=teams)
+    return rows
+
+
 def _kind_sum(kind: str) -> Coalesce:
     return Coalesce(Sum("amount", filter=Q(kind=kind)), Value(ZERO))
 
@@ -109,37 +125,55 @@ def _kind_count(kind: str) -> Count:
     return Count("id", filter=Q(kind=kind))
 
 
+def _kind_movements(kind: str) -> Coalesce:
+    return Coalesce(Sum("movements", filter=Q(kind=kind)), Value(0))
+
+
 def revenue_series(
     *, user: User | None, filters: Filters, last_month: date, months: int = 24
 ) -> list[formulas.MonthMetrics]:
     """The last `months` months up to `last_month` (a first day): one query, whatever the
     number of accounts (the movements grouped by month and kind, every month before the window
-    grouped into one opening row)."""
+    grouped into one opening row). Read from the monthly roll-up of the ledger where it can
+    answer (a few thousand rows instead of every movement), else from the ledger."""
     first = formulas.add_months(last_month, -(months - 1))
     end = formulas.add_months(last_month, 1)
     before = formulas.add_months(first, -1)  # the opening row's key
-    grouped = (
-        scoped_movements(user=user, filters=filters)
-        .filter(on__lt=end)
-        .annotate(
-            month=Case(When(on__lt=first, then=Value(before)), default=TruncMonth("on")),
+    opening = When(on__lt=first, then=Value(before))
+    rollup = _ledger_rollup(LedgerMonth, user=user, filters=filters)
+    if rollup is not None:
+        grouped = (
+            rollup.filter(month__lt=end, movements__gt=0)
+            .annotate(period=Case(When(month__lt=first, then=Value(before)), default=F("month")))
+            .values("period")
+            .annotate(
+                new_logos=_kind_movements(MovementKind.NEW),
+                churned_logos=_kind_movements(MovementKind.CHURN),
+                reactivated_logos=_kind_movements(MovementKind.REACTIVATION),
+            )
         )
-        .values("month")
-        .annotate(
-            new=_kind_sum(MovementKind.NEW),
-            expansion=_kind_sum(MovementKind.EXPANSION),
-            contraction=_kind_sum(MovementKind.CONTRACTION),
-            churn=_kind_sum(MovementKind.CHURN),
-            reactivation=_kind_sum(MovementKind.REACTIVATION),
-            new_logos=_kind_count(MovementKind.NEW),
-            churned_logos=_kind_count(MovementKind.CHURN),
-            reactivated_logos=_kind_count(MovementKind.REACTIVATION),
+    else:
+        grouped = (
+            scoped_movements(user=user, filters=filters)
+            .filter(on__lt=end)
+            .annotate(period=Case(opening, default=TruncMonth("on")))
+            .values("period")
+            .annotate(
+                new_logos=_kind_count(MovementKind.NEW),
+                churned_logos=_kind_count(MovementKind.CHURN),
+                reactivated_logos=_kind_count(MovementKind.REACTIVATION),
+            )
         )
-        .order_by("month")
-    )
+    grouped = grouped.annotate(
+        new=_kind_sum(MovementKind.NEW),
+        expansion=_kind_sum(MovementKind.EXPANSION),
+        contraction=_kind_sum(MovementKind.CONTRACTION),
+        churn=_kind_sum(MovementKind.CHURN),
+        reactivation=_kind_sum(MovementKind.REACTIVATION),
+    ).order_by("period")
     rows, opening_mrr, opening_logos = [], ZERO, 0
     for r in grouped:
-        if _as_date(r["month"]) < first:
+        if _as_date(r["period"]) < first:
             opening_mrr = (
                 r["new"] + r["expansion"] + r["contraction"] + r["churn"] + r["reactivation"]
             )
@@ -148,7 +182,7 @@ def revenue_series(
             rows.append(r)
     monthly = [
         MonthMovements(
-            month=_as_date(r["month"]),
+            month=_as_date(r["period"]),
             new=r["new"],
             expansion=r["expansion"],
             contraction=-r["contraction"],
@@ -176,16 +210,25 @@ def _as_date(value: object) -> date:
 def cohort_table(
     *, user: User | None, filters: Filters, last_month: date, cohorts: int = 12
 ) -> list[formulas.CohortRow]:
-    """MRR retention of the accounts started in each of the last `cohorts` months: one query."""
+    """MRR retention of the accounts started in each of the last `cohorts` months: one query
+    (the cohorts' roll-up of the ledger where it can answer, else the ledger)."""
     first = formulas.add_months(last_month, -(cohorts - 1))
     end = formulas.add_months(last_month, 1)
-    rows = (
-        scoped_movements(user=user, filters=filters)
-        .filter(account__contract_start__gte=first, account__contract_start__lt=end, on__lt=end)
-        .annotate(cohort=TruncMonth("account__contract_start"), month=TruncMonth("on"))
-        .values("cohort", "month")
-        .annotate(net=Sum("amount"), started=_kind_count(MovementKind.NEW))
-    )
+    rollup = _ledger_rollup(CohortMonth, user=user, filters=filters)
+    if rollup is not None:
+        rows = (
+            rollup.filter(cohort__gte=first, cohort__lt=end, month__lt=end, movements__gt=0)
+            .values("cohort", "month")
+            .annotate(net=Sum("amount"), started=Sum("started"))
+        )
+    else:
+        rows = (
+            scoped_movements(user=user, filters=filters)
+            .filter(account__contract_start__gte=first, account__contract_start__lt=end, on__lt=end)
+            .annotate(cohort=TruncMonth("account__contract_start"), month=TruncMonth("on"))
+            .values("cohort", "month")
+            .annotate(net=Sum("amount"), started=_kind_count(MovementKind.NEW))
+        )
     net: dict[tuple[date, date], Decimal] = {}
     started: dict[date, int] = defaultdict(int)
     for r in rows:
@@ -673,8 +716,9 @@ def attribute_buckets(
 ) -> dict[str, list[Bucket]]:
     """Accounts and churned accounts per bucket of each of the account's own attributes
     (`DRIVER_ATTRIBUTES`), over every account that ever had a contract (churned and retained:
-    the churned ones tell why). One query: the scoped accounts with their buckets are read once
-    (a CTE), then grouped once per attribute."""
+    the churned ones tell why). One query, one read of the accounts: on PostgreSQL one pass
+    grouped by every attribute at once (GROUPING SETS); elsewhere the scoped accounts with
+    their buckets read once (a CTE), then grouped once per attribute."""
     columns = {
         f"b_{attribute}": _bucket_expression(attribute, today) for attribute in DRIVER_ATTRIBUTES
     }
@@ -686,15 +730,29 @@ def attribute_buckets(
     )
     sql, params = accounts.query.sql_with_params()
     churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
-    branches = " UNION ALL ".join(
-        f"SELECT '{attribute}', CAST(b_{attribute} AS VARCHAR(200)), COUNT(*), {churned}"
-        f" FROM scoped GROUP BY b_{attribute}"
-        for attribute in DRIVER_ATTRIBUTES
-    )
     # Only constants are formatted into the SQL; the values are parameters.
-    rows = _fetch(f"WITH scoped AS ({sql}) {branches} ORDER BY 1, 2", params)
+    if connection.vendor == "postgresql":
+        # One hash aggregate over one scan, instead of eight scans of a materialised CTE:
+        # about half the time at 100,000 accounts (docs/performance.md).
+        which = " ".join(f"WHEN GROUPING(b_{a}) = 0 THEN '{a}'" for a in DRIVER_ATTRIBUTES)
+        label = " ".join(
+            f"WHEN GROUPING(b_{a}) = 0 THEN CAST(b_{a} AS VARCHAR(200))" for a in DRIVER_ATTRIBUTES
+        )
+        sets = ", ".join(f"(b_{a})" for a in DRIVER_ATTRIBUTES)
+        rows = _fetch(
+            f"SELECT CASE {which} END, CASE {label} END, COUNT(*), {churned}"
+            f" FROM ({sql}) scoped GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+    else:
+        branches = " UNION ALL ".join(
+            f"SELECT '{attribute}', CAST(b_{attribute} AS VARCHAR(200)), COUNT(*), {churned}"
+            f" FROM scoped GROUP BY b_{attribute}"
+            for attribute in DRIVER_ATTRIBUTES
+        )
+        rows = _fetch(f"WITH scoped AS ({sql}) {branches}", params)
     buckets: dict[str, list[Bucket]] = {attribute: [] for attribute in DRIVER_ATTRIBUTES}
-    for attribute, label, total, lost in rows:
+    for attribute, label, total, lost in sorted(rows, key=lambda r: (r[0], r[1] or "")):
         buckets[attribute].append(
             Bucket(label=str(label or ""), total=int(total), churned=int(lost or 0))
         )
@@ -785,12 +843,9 @@ def _latest_signals_sql(user: User | None, filters: Filters) -> tuple[str, tuple
     """Each scoped account's latest reading of each named signal, with the account's status."""
     scoped_sql, scoped_params = _scoped_sql(user, filters)
     if connection.vendor == "postgresql":
-        # DISTINCT ON reads signal_latest_idx (account, name, as_of DESC) in order: no sort and
-        # no self-join (about 2x faster at 600,000 readings, docs/performance.md).
-        latest = (
-            "SELECT DISTINCT ON (account_id, name) account_id, name, value, category"
-            " FROM accounts_signalreading ORDER BY account_id, name, as_of DESC"
-        )
+        # The latest readings as the database's triggers keep them (analytics.LatestSignal):
+        # ~160,000 rows read instead of finding them among every reading (docs/performance.md).
+        latest = f"SELECT account_id, name, value, category FROM {LatestSignal._meta.db_table}"
     else:
         # Elsewhere (SQLite in tests): the latest date of each (account, signal), then its
         # reading (one per day and signal).
@@ -815,39 +870,51 @@ def signal_buckets(*, user: User | None, filters: Filters) -> dict[str, list[Buc
     latest_sql, params = _latest_signals_sql(user, filters)
     churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
     if connection.vendor == "postgresql":
-        # The quartiles' upper values by an ordered-set aggregate, then each value's bucket:
-        # half the time of the two window functions below (docs/performance.md).
-        fractions = ", ".join(str(k / SIGNAL_QUANTILES) for k in range(1, SIGNAL_QUANTILES))
-        cases = " ".join(f"WHEN l.value <= c.cut[{k}] THEN {k}" for k in range(1, SIGNAL_QUANTILES))
-        numeric = (
-            f"WITH latest AS MATERIALIZED ({latest_sql}),"
-            f" cuts AS (SELECT name, percentile_disc(ARRAY[{fractions}])"
-            " WITHIN GROUP (ORDER BY value) AS cut FROM latest WHERE value IS NOT NULL"
-            " GROUP BY name),"
-            " tied AS (SELECT l.name, l.value, l.status,"
+        # The latest readings grouped once by signal and value (a few thousand rows: values
+        # repeat), then the quartiles' upper values found on those grouped rows from running
+        # counts, as percentile_disc finds them (the value at position ceil(k/4 * n)), and each
+        # value's bucket: no sort of the ~160,000 readings (docs/performance.md).
+        fractions = [k / SIGNAL_QUANTILES for k in range(1, SIGNAL_QUANTILES)]
+        cuts = ", ".join(
+            f"MIN(value) FILTER (WHERE upto >= CEIL({f} * total)) AS cut{k}"
+            for k, f in enumerate(fractions, start=1)
+        )
+        cases = " ".join(f"WHEN g.value <= c.cut{k} THEN {k}" for k in range(1, SIGNAL_QUANTILES))
+        rows = _fetch(
+            f"WITH grouped AS (SELECT name, value, category, COUNT(*) AS n, {churned} AS lost"
+            f" FROM ({latest_sql}) l GROUP BY name, value, category),"
+            " running AS (SELECT name, value,"
+            " SUM(n) OVER (PARTITION BY name ORDER BY value) AS upto,"
+            " SUM(n) OVER (PARTITION BY name) AS total FROM grouped WHERE value IS NOT NULL),"
+            f" cuts AS (SELECT name, {cuts} FROM running GROUP BY name),"
+            " tied AS (SELECT g.name, g.value, g.n, g.lost,"
             f" CASE {cases} ELSE {SIGNAL_QUANTILES} END AS bucket"
-            " FROM latest l JOIN cuts c ON c.name = l.name WHERE l.value IS NOT NULL)"
+            " FROM grouped g JOIN cuts c ON c.name = g.name WHERE g.value IS NOT NULL)"
+            " SELECT name, bucket, CAST(MIN(value) AS VARCHAR(60)),"
+            " CAST(MAX(value) AS VARCHAR(60)), SUM(n), SUM(lost) FROM tied GROUP BY name, bucket"
+            " UNION ALL"
+            " SELECT name, 0, category, NULL, n, lost FROM grouped WHERE value IS NULL"
+            " ORDER BY 1, 2, 3",
+            params,
         )
     else:
-        numeric = (
+        rows = _fetch(
             f"WITH latest AS ({latest_sql}),"
             " tiles AS (SELECT name, value, status,"
             f" NTILE({SIGNAL_QUANTILES}) OVER (PARTITION BY name ORDER BY value) AS tile"
             " FROM latest WHERE value IS NOT NULL),"
             " tied AS (SELECT name, value, status,"
             " MIN(tile) OVER (PARTITION BY name, value) AS bucket FROM tiles)"
+            " SELECT name, bucket, CAST(MIN(value) AS VARCHAR(60)),"
+            " CAST(MAX(value) AS VARCHAR(60)),"
+            f" COUNT(*), {churned} FROM tied GROUP BY name, bucket"
+            " UNION ALL"
+            f" SELECT name, 0, category, NULL, COUNT(*), {churned}"
+            " FROM latest WHERE value IS NULL GROUP BY name, category"
+            " ORDER BY 1, 2, 3",
+            params,
         )
     # Equal values share a bucket either way; only constants are formatted into the SQL.
-    rows = _fetch(
-        numeric + " SELECT name, bucket, CAST(MIN(value) AS VARCHAR(60)),"
-        " CAST(MAX(value) AS VARCHAR(60)),"
-        f" COUNT(*), {churned} FROM tied GROUP BY name, bucket"
-        " UNION ALL"
-        f" SELECT name, 0, category, NULL, COUNT(*), {churned}"
-        " FROM latest WHERE value IS NULL GROUP BY name, category"
-        " ORDER BY 1, 2, 3",
-        params,
-    )
     buckets: dict[str, list[Bucket]] = defaultdict(list)
     for name, _tile, low, high, total, lost in rows:
         label = low if high is None else f"{_plain(low)}:{_plain(high)}"

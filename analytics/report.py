@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from analytics import queries
 from analytics.queries import AT_RISK_BANDS, Filters
+from churnguard.portfolio import portfolio_version
 from risk.models import Score
 from teams.models import User
 
@@ -44,8 +45,11 @@ def board_report_context(*, user: User | None, filters: Filters, month: date, to
     from analytics.views import _scope, cached, dashboard_data
 
     context = dashboard_data(user=user, filters=filters, month=month, today=today)
+    # The top risks' factors come from their latest scores, which any rescore may change.
     context["top_risks"] = cached(
-        ("top-risks", _scope(user), filters), lambda: top_risks(user=user, filters=filters)
+        ("top-risks", _scope(user), filters),
+        lambda: top_risks(user=user, filters=filters),
+        version=portfolio_version,
     )
     context["today"] = today
     return context

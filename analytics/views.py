@@ -20,7 +20,7 @@ from analytics import formulas, presenters, queries
 from analytics.forms import AnalyticsFilterForm
 from analytics.queries import Filters
 from churnguard.http import AuthedRequest
-from churnguard.portfolio import portfolio_version
+from churnguard.portfolio import figures_version
 from playbooks.queries import policy_in_force
 from teams.access import ALL_TEAMS, is_manager, role_required, visible_team_ids
 from teams.models import Role, Team
@@ -49,21 +49,26 @@ def _month(form: AnalyticsFilterForm, today: date) -> date:
     return month if isinstance(month, date) else formulas.month_start(today)
 
 
-# Figures drawn from accounts, the ledger and scores are cached under the portfolio version,
-# which every write to them bumps on commit (churnguard/portfolio.py): a write is never followed
-# by a stale figure. Figures drawn from proposals (levers granted, approvals waiting) are cheap
-# and read fresh on every request. The lifetime only bounds the cache's size.
+# Figures drawn from accounts, the ledger, bands, KPIs and signals are cached under the figures
+# version, which every write to them bumps on commit (churnguard/portfolio.py): a write is never
+# followed by a stale figure, and a write that changes none (a rescore that moved no band, a
+# usage entry, a stakeholder; touchpoints and tasks never bumped anything) leaves them cached.
+# What a rescore does change (the factors of the top risks) is cached under the portfolio
+# version, which every rescore bumps. Figures drawn from proposals (levers granted, approvals
+# waiting) are cheap and read fresh on every request. The lifetime only bounds the cache's size.
 CACHE_SECONDS = 600
 
 
-def cached(key_parts: tuple, compute):  # type: ignore[no-untyped-def]
-    """`compute()` cached for the current portfolio version, the reader's scope and language."""
-    version = portfolio_version()
-    if version is None:
+def cached(key_parts: tuple, compute, *, version=figures_version):  # type: ignore[no-untyped-def]
+    """`compute()` cached for the current `version()`, the reader's scope and language."""
+    current = version()
+    if current is None:
         return compute()
     key = (
         "analytics:"
-        + hashlib.sha1(repr((version, translation.get_language(), *key_parts)).encode()).hexdigest()
+        + hashlib.sha1(
+            repr((version.__name__, current, translation.get_language(), *key_parts)).encode()
+        ).hexdigest()
     )
     value = cache.get(key)
     if value is None:

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Account, Status
+from churnguard.portfolio import figures_changed
 from risk.models import ChunkStatus, RescoreChunk, RescoreRun, RunStatus
 from risk.queries import published_model
 from risk.services.scores import score_accounts
@@ -181,6 +182,7 @@ def _complete_if_finished(run_id: int) -> None:
             .update(status=RunStatus.SUCCEEDED, finished_at=timezone.now())
         )
         if claimed:
+            figures_changed()  # the dashboard's "what moved overnight" reads the last run
             transaction.on_commit(lambda: _after_run(run_id))
 
 

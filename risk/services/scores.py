@@ -127,11 +127,16 @@ def score_accounts(
     risk_model: RiskModel | None = None,
     as_of: date | None = None,
     run: RescoreRun | None = None,
+    figures_if_bands_move: bool = False,
 ) -> ChunkResult:
     """Score the active accounts selected by `accounts` (ids, or a Q filter) and store the result.
 
     Idempotent per run: see the module docstring. Accounts whose facts make the engine fail are
     counted in `failed` and logged; the rest of the chunk is still written.
+
+    `figures_if_bands_move`: the analytics figures are retired only if a band moved (a score
+    alone is no figure); for a rescore after a fact whose writer retires them itself when the
+    fact is one they read.
     """
     risk_model = risk_model or published_model()
     as_of = as_of or timezone.localdate()
@@ -155,7 +160,8 @@ def score_accounts(
         now = timezone.now()
         with transaction.atomic():
             _write_current(results, risk_model=risk_model, scored_at=now, as_of=as_of)
-            portfolio_changed()
+            moved = any(row.risk_band != a.band for row, a in results)
+            portfolio_changed(figures=moved or not figures_if_bands_move)
             changed = _write_history(
                 results, risk_model=risk_model, computed_at=now, as_of=as_of, run=run
             )
@@ -196,8 +202,10 @@ def _announce_band_changes(
 
 
 def rescore_account(*, account: Account, as_of: date | None = None) -> None:
-    """Score one account now (after its facts changed); refresh the instance's score fields."""
-    score_accounts(accounts=[account.pk], as_of=as_of)
+    """Score one account now (after its facts changed); refresh the instance's score fields.
+    The analytics figures are retired only if its band moved: the fact's writer retires them
+    for a fact they read (`accounts.services`)."""
+    score_accounts(accounts=[account.pk], as_of=as_of, figures_if_bands_move=True)
     fresh = Account.objects.filter(pk=account.pk).values(
         "risk_score", "risk_band", "scored_at", "risk_model_id", "attention"
     )[0]

@@ -145,6 +145,37 @@ def test_every_named_signal_becomes_an_attribute(team, csm, manager, django_asse
     assert presenters.bucket_label("signal:plan", "starter") == "starter"
 
 
+def test_signal_quartiles_are_cut_where_percentile_disc_cuts_and_ties_share_a_bucket(
+    team, csm, manager
+):
+    """Ten latest readings, hand-cut: the quartiles' upper values are the readings at
+    positions ceil(n/4), ceil(n/2) and ceil(3n/4) in value order (3rd: 2, 5th: 4, 8th: 5); a
+    value equal to a cut stays in that cut's bucket, however many share it."""
+    accounts, _ = _portfolio(team, csm, n=10)
+    values = [1, 1, 2, 3, 4, 4, 4, 5, 9, 10]
+    SignalReading.objects.bulk_create(
+        [
+            *(
+                SignalReading(account=a, name="seats", value=D(v), as_of=TODAY)
+                for a, v in zip(accounts, values, strict=True)
+            ),
+            # Older readings, far off: only the latest reading of each account counts.
+            *(
+                SignalReading(account=a, name="seats", value=D(500), as_of=date(2025, 1, 1))
+                for a in accounts
+            ),
+        ]
+    )
+    _churn([accounts[0], accounts[9]])
+    seats = queries.signal_buckets(user=manager, filters=Filters())["seats"]
+    assert [(b.label, b.total, b.churned) for b in seats] == [
+        ("1:2", 3, 1),
+        ("3:4", 4, 0),
+        ("5:5", 1, 0),
+        ("9:10", 2, 1),
+    ]
+
+
 def test_signal_and_kpi_drivers_keep_to_the_readers_teams(team, csm, manager, other_team, outsider):
     accounts, _ = _portfolio(team, csm, n=30)
     theirs = AccountFactory(team=other_team, status="churned", churned_on=date(2025, 1, 1))

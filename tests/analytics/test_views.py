@@ -237,3 +237,81 @@ def test_a_decision_on_a_lever_shows_at_once_on_the_cached_dashboard(manager, cs
     page = client.get(DASHBOARD)
     assert page.context["queues"].approvals == 0
     assert [(x.kind, x.granted) for x in page.context["levers"]] == [("payment_holiday", 1)]
+
+
+def test_a_rescore_retires_the_cached_figures_only_when_a_band_moves(
+    small_ledger, manager, django_capture_on_commit_callbacks
+):
+    """A rescore that moves no band writes a new score (the triage list changes) but no
+    analytics figure: the figures stay cached. One that moves a band changes MRR at risk: the
+    next page shows it."""
+    from accounts.models import Account
+    from churnguard.portfolio import figures_version, portfolio_version
+    from risk.services.scores import rescore_account
+
+    b = small_ledger["b"]
+    with django_capture_on_commit_callbacks(execute=True):
+        rescore_account(account=b)  # b's band as the engine gives it
+    figures, rows = figures_version(), portfolio_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        rescore_account(account=b)  # the same facts: the same band
+    assert (figures_version(), portfolio_version()) == (figures, rows + 1)
+
+    engine_band = b.risk_band
+    at_risk = engine_band in ("high", "critical")
+    Account.objects.filter(pk=b.pk).update(risk_band="low" if at_risk else "critical")
+    client = client_for(manager)
+    before = client.get(DASHBOARD).context["mrr_at_risk"]  # cached with the other band
+    with django_capture_on_commit_callbacks(execute=True):
+        rescore_account(account=b)  # back to the engine's band: a band moved
+    assert b.risk_band == engine_band
+    after = client.get(DASHBOARD).context["mrr_at_risk"]
+    assert after - before == (b.mrr if at_risk else -b.mrr)
+
+
+def test_a_signal_reading_shows_at_once_on_the_cached_churn_drivers(
+    small_ledger, manager, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from accounts.services import record_signal
+    from risk.services.scores import rescore_account
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for account in small_ledger.values():
+            rescore_account(account=account)  # every band as the engine gives it
+    client = client_for(manager)
+    url = reverse("analytics:churn-drivers")
+    attributes = {d["attribute"] for d in client.get(url).context["drivers"]}  # cached
+    assert "signal:survey" not in attributes
+    # A signal no factor reads: the rescores move no band, the drivers change all the same.
+    with django_capture_on_commit_callbacks(execute=True):
+        for account in small_ledger.values():
+            record_signal(account=account, name="survey", value=5, as_of=date(2025, 3, 1))
+    attributes = {d["attribute"] for d in client.get(url).context["drivers"]}
+    assert "signal:survey" in attributes
+
+
+def test_a_finished_run_shows_at_once_in_what_moved_overnight(
+    manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Its chunks retired the figures while it ran; finishing it (the last finished run is what
+    the panel reads) retires them again."""
+    from django.utils import timezone
+
+    from risk.models import RescoreRun, RunTrigger
+    from risk.queries import published_model
+    from risk.services import runs
+
+    monkeypatch.setattr(runs, "_after_run", lambda run_id: None)  # its follow-up task
+    client = client_for(manager)
+    assert client.get(DASHBOARD).context["overnight"].run is None  # cached: no run yet
+    run = RescoreRun.objects.create(
+        trigger=RunTrigger.MANUAL,
+        risk_model=published_model(),
+        as_of=timezone.localdate(),
+        started_at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        runs._complete_if_finished(run.pk)
+    assert client.get(DASHBOARD).context["overnight"].run == run

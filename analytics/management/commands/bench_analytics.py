@@ -22,8 +22,9 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Account, MrrMovement
+from analytics import queries
 from analytics.queries import Filters
-from analytics.report import board_report_context, render_board_pdf
+from analytics.report import board_report_context, render_board_pdf, top_risks
 from churnguard.portfolio import portfolio_changed
 from teams.models import Role, User
 
@@ -45,6 +46,11 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, default=100_000)
         parser.add_argument("--runs", type=int, default=5, help="Requests per page.")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--blocks",
+            action="store_true",
+            help="Also time each aggregation of the pages on its own (the whole portfolio).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if connection.vendor != "postgresql":
@@ -57,7 +63,15 @@ class Command(BaseCommand):
         movements = MrrMovement.objects.count()
         pages = self._time_pages(runs)
         pdf_s = self._time_pdf(max(1, runs // 2))
-        report = {"accounts": accounts, "movements": movements, "pages_ms": pages, "pdf_s": pdf_s}
+        report: dict[str, object] = {
+            "accounts": accounts,
+            "movements": movements,
+            "pages_ms": pages,
+            "pdf_s": pdf_s,
+        }
+        blocks = self._time_blocks(runs) if options["blocks"] else {}
+        if blocks:
+            report["blocks_ms"] = blocks
         if options["json"]:
             self.stdout.write(json.dumps(report))
             return
@@ -72,6 +86,10 @@ class Command(BaseCommand):
                 f"  {page:<20} warm (figures cached) {ms:7.1f} ms   cold (computed) {first:7.1f} ms"
             )
         self.stdout.write(f"  {'board PDF':<18} median {pdf_s:7.2f} s   (target < 3 s)")
+        if blocks:
+            self.stdout.write(f"Each aggregation on its own, median of {runs}:")
+            for name, ms in blocks.items():
+                self.stdout.write(f"  {name:<20} {ms:7.1f} ms")
 
     def _use_own_database(self) -> None:
         name = str(connection.settings_dict["NAME"])
@@ -143,6 +161,38 @@ class Command(BaseCommand):
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}")
         return elapsed
+
+    def _time_blocks(self, runs: int) -> dict[str, float]:
+        """Each query of the dashboard, the churn drivers and the report, timed on its own."""
+        today = timezone.localdate()
+        month = date(today.year, today.month, 1)
+        everything = Filters()
+        blocks = {
+            "revenue_series": lambda: queries.revenue_series(
+                user=None, filters=everything, last_month=month
+            ),
+            "cohort_table": lambda: queries.cohort_table(
+                user=None, filters=everything, last_month=month
+            ),
+            "active_book": lambda: queries.active_book(user=None, filters=everything, today=today),
+            "overnight_moves": lambda: queries.overnight_moves(user=None, filters=everything),
+            "attribute_buckets": lambda: queries.attribute_buckets(
+                user=None, filters=everything, today=today
+            ),
+            "kpi_buckets": lambda: queries.kpi_buckets(user=None, filters=everything),
+            "signal_buckets": lambda: queries.signal_buckets(user=None, filters=everything),
+            "churn_reasons": lambda: queries.churn_reasons(user=None, filters=everything),
+            "top_risks": lambda: top_risks(user=None, filters=everything),
+        }
+        medians = {}
+        for name, compute in blocks.items():
+            timings = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                compute()
+                timings.append((time.perf_counter() - started) * 1000)
+            medians[name] = round(statistics.median(timings), 1)
+        return medians
 
     def _time_pdf(self, runs: int) -> float:
         today = timezone.localdate()

@@ -1,0 +1,84 @@
+"""Roll-ups of the MRR ledger, kept by the database in the transaction of every write.
+
+The MRR series and the cohort table read these few thousand rows instead of every movement
+(240,000 at 100,000 accounts: 130-250 ms a query, docs/performance.md). PostgreSQL triggers
+(migration 0001) keep them exact in the same transaction as the write: a movement inserted,
+changed or deleted (by the ledger, an import's COPY, the admin), and an account whose team, CSM
+or contract start changes (its movements move to the new key). Keyed by the account's *current*
+team and CSM, like the analytics filters, so a page filtered by team or CSM (or not at all) is
+answered from them; a filter on another account field, or another database, reads the ledger.
+Never written by Python. A key whose accounts all moved away keeps a row of zero movements:
+readers skip those.
+"""
+
+from django.db import models
+
+
+class LedgerMonth(models.Model):
+    """The movements of one kind in one month, of the accounts of one team and CSM."""
+
+    team_id = models.BigIntegerField()
+    owner_id = models.BigIntegerField(null=True)
+    month = models.DateField()  # the first day
+    kind = models.CharField(max_length=12)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    movements = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team_id", "owner_id", "month", "kind"],
+                name="ledgermonth_key",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind} {self.amount}"
+
+
+class CohortMonth(models.Model):
+    """The net movements in one month of the accounts of one team and CSM whose contract
+    started in one month (the cohort): their sum, how many, and how many were "new"."""
+
+    team_id = models.BigIntegerField()
+    owner_id = models.BigIntegerField(null=True)
+    cohort = models.DateField()  # the first day of the contract start's month
+    month = models.DateField()  # the first day of the movement's month
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    movements = models.IntegerField()
+    started = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team_id", "owner_id", "cohort", "month"],
+                name="cohortmonth_key",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index("cohort", name="cohortmonth_cohort_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort:%Y-%m} in {self.month:%Y-%m}: {self.amount}"
+
+
+class LatestSignal(models.Model):
+    """Each account's latest reading of each named signal (accounts.SignalReading), kept by
+    PostgreSQL triggers (migration 0004) in the transaction of every reading inserted, changed
+    or deleted: the churn drivers read ~160,000 latest readings instead of finding them among
+    every reading (600,000 at 100,000 accounts). Never written by Python."""
+
+    account_id = models.BigIntegerField()
+    name = models.CharField(max_length=50)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    category = models.CharField(max_length=120)
+    as_of = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account_id", "name"], name="latestsignal_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.category if self.value is None else self.value}"
