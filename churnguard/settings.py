@@ -253,6 +253,10 @@ AXES_VERBOSE = False
 # Locking the username (not the address) is the point: axes warns that rotating user agents or
 # cookies bypasses address-based rules, which we do not use.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The ledger roll-ups' NULLS NOT DISTINCT keys (analytics.models) exist on PostgreSQL, whose
+    # triggers keep them; on SQLite the pages read the ledger itself and the roll-ups stay empty.
+    SILENCED_SYSTEM_CHECKS.append("models.W047")
 
 LOGGING = {
     "version": 1,
