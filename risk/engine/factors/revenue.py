@@ -32,9 +32,12 @@ def mrr_change_pct(facts: AccountFacts) -> int | None:
     """The change of MRR over the window in whole percent of the earlier MRR (rounded half up,
     so the reason's figure is the one that scored), None when it cannot be read."""
     earlier = facts.mrr_earlier
-    if earlier is None or earlier <= 0 or facts.mrr <= 0:
+    mrr = facts.mrr
+    if earlier is None or earlier <= 0 or mrr <= 0:
         return None
-    return floor(100 * (float(facts.mrr) - float(earlier)) / float(earlier) + 0.5)
+    if mrr == earlier:  # most accounts: no float conversions (~0.4 µs each for a fresh Decimal)
+        return 0
+    return floor(100 * (float(mrr) - float(earlier)) / float(earlier) + 0.5)
 
 
 def _mrr_contribution(model: ModelConfig, change: int) -> Contribution:
