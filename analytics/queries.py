@@ -721,11 +721,11 @@ def attribute_buckets(
 ) -> dict[str, list[Bucket]]:
     """Accounts and churned accounts per bucket of each of the account's own attributes
     (`DRIVER_ATTRIBUTES`), over every account that ever had a contract (churned and retained:
-    the churned ones tell why). One query (`_account_buckets`)."""
-    return _account_buckets(user=user, filters=filters, today=today, attributes=DRIVER_ATTRIBUTES)
+    the churned ones tell why). One query (`account_buckets`)."""
+    return account_buckets(user=user, filters=filters, today=today, attributes=DRIVER_ATTRIBUTES)
 
 
-def _account_buckets(
+def account_buckets(
     *, user: User | None, filters: Filters, today: date, attributes: tuple[str, ...]
 ) -> dict[str, list[Bucket]]:
     """Accounts and churned accounts per bucket of each of `attributes`: the account's own
@@ -863,9 +863,9 @@ def _kpi_per_account_sql() -> tuple[str, tuple]:
 
 def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
     """Accounts and churned accounts per band of average KPI attainment: one query (the
-    average per account, then its bands, both in the database; `_account_buckets`). Accounts
+    average per account, then its bands, both in the database; `account_buckets`). Accounts
     without KPIs are left out."""
-    return _account_buckets(
+    return account_buckets(
         user=user, filters=filters, today=timezone.localdate(), attributes=(KPI_ATTRIBUTE,)
     )[KPI_ATTRIBUTE]
 
@@ -965,7 +965,7 @@ def churn_drivers(
     """Every attribute's buckets, attributes that separate churned from retained first: the
     account's own attributes, its KPI attainment and every named signal."""
     # The account's own attributes and its KPI attainment from one read of the accounts.
-    attributes = _account_buckets(
+    attributes = account_buckets(
         user=user, filters=filters, today=today, attributes=(*DRIVER_ATTRIBUTES, KPI_ATTRIBUTE)
     )
     for name, buckets in signal_buckets(user=user, filters=filters).items():
