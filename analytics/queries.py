@@ -680,6 +680,7 @@ def waiting_queues(*, user: User | None, filters: Filters) -> Queues:
 DISCOUNT_BUCKETS = ((0, "0 %"), (10, "1-9 %"), (20, "10-19 %"), (30, "20-29 %"), (101, "30 % +"))
 TENURE_BUCKETS = ((182, "< 6"), (365, "6-12"), (730, "12-24"), (100_000, "24 +"))
 RUNWAY_BUCKETS = ((6, "< 6"), (12, "6-12"), (24, "12-24"), (10_000, "24 +"))
+TENURE_YEARS = 3  # and more, together
 
 
 def _bucketed(field_name: str, bounds: tuple[tuple[int, str], ...], *, upper_inclusive=False):
@@ -701,11 +702,15 @@ def _bucket_expression(attribute: str, today: date):  # type: ignore[no-untyped-
     if attribute == "tenure":
         # Whole years since the contract start, counted to today for churned and retained
         # alike (counting to the churn date would give the churned ones shorter tenures by
-        # construction); 3 and more together.
+        # construction); 3 and more together. Date comparisons, not the year extracted and
+        # cast per account: the years arithmetic is left to future contract starts (rare).
         years = Value(today.year) - ExtractYear("contract_start")
         return Case(
             When(contract_start__isnull=True, then=Value("")),
-            When(contract_start__year__lte=today.year - 3, then=Value("3")),
+            *(
+                When(contract_start__lte=date(today.year - n, 12, 31), then=Value(str(n)))
+                for n in range(TENURE_YEARS, -1, -1)
+            ),
             default=Cast(years, CharField()),
         )
     return F(ATTRIBUTE_COLUMNS[attribute])
@@ -716,29 +721,50 @@ def attribute_buckets(
 ) -> dict[str, list[Bucket]]:
     """Accounts and churned accounts per bucket of each of the account's own attributes
     (`DRIVER_ATTRIBUTES`), over every account that ever had a contract (churned and retained:
-    the churned ones tell why). One query, one read of the accounts: on PostgreSQL one pass
-    grouped by every attribute at once (GROUPING SETS); elsewhere the scoped accounts with
-    their buckets read once (a CTE), then grouped once per attribute."""
-    columns = {
-        f"b_{attribute}": _bucket_expression(attribute, today) for attribute in DRIVER_ATTRIBUTES
-    }
+    the churned ones tell why). One query (`account_buckets`)."""
+    return account_buckets(user=user, filters=filters, today=today, attributes=DRIVER_ATTRIBUTES)
+
+
+def account_buckets(
+    *, user: User | None, filters: Filters, today: date, attributes: tuple[str, ...]
+) -> dict[str, list[Bucket]]:
+    """Accounts and churned accounts per bucket of each of `attributes`: the account's own
+    (`DRIVER_ATTRIBUTES`) and its average KPI attainment (`KPI_ATTRIBUTE`; accounts without
+    KPIs left out). One query, one read of the scoped accounts, the KPI averages joined to it
+    once: on PostgreSQL one pass grouped by every attribute at once (GROUPING SETS);
+    elsewhere the scoped accounts with their buckets read once (a CTE), then grouped once per
+    attribute."""
+    own = tuple(a for a in attributes if a != KPI_ATTRIBUTE)
+    columns = {f"b_{attribute}": _bucket_expression(attribute, today) for attribute in own}
     accounts = (
         scoped_accounts(user=user, filters=filters)
         .order_by()
         .annotate(**columns)
-        .values("status", *columns)
+        .values("id", "status", *columns)
     )
     sql, params = accounts.query.sql_with_params()
+    if KPI_ATTRIBUTE in attributes:
+        # The average per account (at most one row each) joined to the accounts read once,
+        # its band computed on the joined row: no second read of the accounts (the KPI
+        # breakdown used to join them again, and each parallel worker averaged every KPI).
+        kpi_sql, kpi_params = _kpi_per_account_sql()
+        bands = " ".join(f"WHEN k.pct < {bound} THEN '{label}'" for bound, label in KPI_BUCKETS)
+        sql = (
+            f"SELECT a.*, CASE WHEN k.pct IS NULL THEN NULL {bands} ELSE '{KPI_MET}' END"
+            f" AS b_{KPI_ATTRIBUTE} FROM ({sql}) a"
+            f" LEFT JOIN ({kpi_sql}) k ON k.account_id = a.id"
+        )
+        params = (*params, *kpi_params)
     churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
     # Only constants are formatted into the SQL; the values are parameters.
     if connection.vendor == "postgresql":
-        # One hash aggregate over one scan, instead of eight scans of a materialised CTE:
-        # about half the time at 100,000 accounts (docs/performance.md).
-        which = " ".join(f"WHEN GROUPING(b_{a}) = 0 THEN '{a}'" for a in DRIVER_ATTRIBUTES)
+        # One hash aggregate over one scan, instead of one scan per attribute (or of a
+        # materialised CTE): about half the time at 100,000 accounts (docs/performance.md).
+        which = " ".join(f"WHEN GROUPING(b_{a}) = 0 THEN '{a}'" for a in attributes)
         label = " ".join(
-            f"WHEN GROUPING(b_{a}) = 0 THEN CAST(b_{a} AS VARCHAR(200))" for a in DRIVER_ATTRIBUTES
+            f"WHEN GROUPING(b_{a}) = 0 THEN CAST(b_{a} AS VARCHAR(200))" for a in attributes
         )
-        sets = ", ".join(f"(b_{a})" for a in DRIVER_ATTRIBUTES)
+        sets = ", ".join(f"(b_{a})" for a in attributes)
         rows = _fetch(
             f"SELECT CASE {which} END, CASE {label} END, COUNT(*), {churned}"
             f" FROM ({sql}) scoped GROUP BY GROUPING SETS ({sets})",
@@ -748,14 +774,21 @@ def attribute_buckets(
         branches = " UNION ALL ".join(
             f"SELECT '{attribute}', CAST(b_{attribute} AS VARCHAR(200)), COUNT(*), {churned}"
             f" FROM scoped GROUP BY b_{attribute}"
-            for attribute in DRIVER_ATTRIBUTES
+            for attribute in attributes
         )
         rows = _fetch(f"WITH scoped AS ({sql}) {branches}", params)
-    buckets: dict[str, list[Bucket]] = {attribute: [] for attribute in DRIVER_ATTRIBUTES}
-    for attribute, label, total, lost in sorted(rows, key=lambda r: (r[0], r[1] or "")):
+    buckets: dict[str, list[Bucket]] = {attribute: [] for attribute in attributes}
+    # A NULL bucket is an account without KPIs (every account attribute has a label, "" when
+    # unknown): left out.
+    for attribute, label, total, lost in sorted(
+        (r for r in rows if r[1] is not None), key=lambda r: (r[0], r[1])
+    ):
         buckets[attribute].append(
-            Bucket(label=str(label or ""), total=int(total), churned=int(lost or 0))
+            Bucket(label=str(label), total=int(total), churned=int(lost or 0))
         )
+    if KPI_ATTRIBUTE in buckets:
+        order = {label: i for i, label in enumerate(KPI_ORDER)}
+        buckets[KPI_ATTRIBUTE].sort(key=lambda b: order[b.label])
     return buckets
 
 
@@ -783,6 +816,8 @@ DRIVER_ATTRIBUTES = (
 KPI_CAP_PCT = 150.0
 KPI_BUCKETS = ((25, "< 25"), (50, "25-49"), (75, "50-74"), (90, "75-89"), (100, "90-99"))
 KPI_MET = "100 +"
+KPI_ORDER = (*(label for _bound, label in KPI_BUCKETS), KPI_MET)
+KPI_ATTRIBUTE = "kpi"
 SIGNAL_PREFIX = "signal:"
 SIGNAL_QUANTILES = 4
 
@@ -815,28 +850,24 @@ def _fetch(sql: str, params: tuple) -> list[tuple]:
         return cursor.fetchall()
 
 
-def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
-    """Accounts and churned accounts per band of average KPI attainment: one query (the
-    average per account, then its bands, both in the database). Accounts without KPIs are
-    left out."""
+def _kpi_per_account_sql() -> tuple[str, tuple]:
+    """Each account's average KPI attainment (`account_id`, `pct`), as SQL to join."""
     per_account = (
         OutcomeKpi.objects.order_by()
         .values("account_id")
         .annotate(pct=Avg(_kpi_attainment()))
         .values("account_id", "pct")
     )
-    kpi_sql, kpi_params = per_account.query.sql_with_params()
-    scoped_sql, scoped_params = _scoped_sql(user, filters)
-    bands = " ".join(f"WHEN k.pct < {bound} THEN '{label}'" for bound, label in KPI_BUCKETS)
-    rows = _fetch(
-        f"SELECT CASE {bands} ELSE '{KPI_MET}' END AS bucket, COUNT(*),"
-        f" SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END)"
-        f" FROM ({kpi_sql}) k JOIN ({scoped_sql}) s ON s.id = k.account_id GROUP BY 1",
-        (Status.CHURNED, *kpi_params, *scoped_params),
-    )
-    order = [label for _bound, label in KPI_BUCKETS] + [KPI_MET]
-    counts = {label: (int(total), int(churned or 0)) for label, total, churned in rows}
-    return [Bucket(label=k, total=v[0], churned=v[1]) for k in order if (v := counts.get(k))]
+    return per_account.query.sql_with_params()
+
+
+def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
+    """Accounts and churned accounts per band of average KPI attainment: one query (the
+    average per account, then its bands, both in the database; `account_buckets`). Accounts
+    without KPIs are left out."""
+    return account_buckets(
+        user=user, filters=filters, today=timezone.localdate(), attributes=(KPI_ATTRIBUTE,)
+    )[KPI_ATTRIBUTE]
 
 
 def _latest_signals_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
@@ -933,8 +964,10 @@ def churn_drivers(
 ) -> list[formulas.Driver]:
     """Every attribute's buckets, attributes that separate churned from retained first: the
     account's own attributes, its KPI attainment and every named signal."""
-    attributes = attribute_buckets(user=user, filters=filters, today=today)
-    attributes["kpi"] = kpi_buckets(user=user, filters=filters)
+    # The account's own attributes and its KPI attainment from one read of the accounts.
+    attributes = account_buckets(
+        user=user, filters=filters, today=today, attributes=(*DRIVER_ATTRIBUTES, KPI_ATTRIBUTE)
+    )
     for name, buckets in signal_buckets(user=user, filters=filters).items():
         attributes[SIGNAL_PREFIX + name] = buckets
     return formulas.rank_drivers(

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Account, OutcomeKpi, SignalReading
 from analytics import presenters, queries
@@ -101,6 +102,67 @@ def test_the_kpi_average_caps_each_kpi_and_honours_lower_is_better(team, csm, ma
     OutcomeKpi.objects.create(account=c, name="x", target=D(0), actual=D(3), as_of=TODAY)
     buckets = {b.label: b.total for b in queries.kpi_buckets(user=manager, filters=Filters())}
     assert buckets == {"75-89": 1, "50-74": 1, "100 +": 1}
+
+
+def test_tenure_counts_calendar_years_to_today_three_and_more_together(team, csm, manager):
+    """Hand-counted tenures on TODAY (1 Jan 2026), at each year's edges; a contract starting
+    next year counts -1, one without a start date has no tenure ("")."""
+    starts = {
+        None: "",
+        date(2021, 5, 1): "3",
+        date(2023, 12, 31): "3",
+        date(2024, 1, 1): "2",
+        date(2024, 12, 31): "2",
+        date(2025, 1, 1): "1",
+        date(2026, 1, 1): "0",
+        date(2026, 12, 31): "0",
+        date(2027, 3, 1): "-1",
+    }
+    accounts, _ = _portfolio(team, csm, n=len(starts))
+    for account, start in zip(accounts, starts, strict=True):
+        Account.objects.filter(pk=account.pk).update(contract_start=start)
+    _churn([a for a, start in zip(accounts, starts, strict=True) if start and start.year == 2024])
+    tenure = queries.attribute_buckets(user=manager, filters=Filters(), today=TODAY)["tenure"]
+    assert [(b.label, b.total, b.churned) for b in tenure] == [
+        ("", 1, 0),
+        ("-1", 1, 0),
+        ("0", 2, 0),
+        ("1", 1, 0),
+        ("2", 2, 2),
+        ("3", 2, 0),
+    ]
+
+
+def test_the_drivers_read_the_accounts_once_for_their_attributes_and_kpis(
+    team, csm, manager, other_team, django_assert_num_queries
+):
+    """The account attributes and the KPI attainment come from one query (one read of the
+    accounts), the signals from a second: the same buckets as each breakdown on its own."""
+    accounts, _ = _portfolio(team, csm, n=40)
+    for i, account in enumerate(accounts[:30]):
+        OutcomeKpi.objects.create(
+            account=account, name="x", target=D(100), actual=D(10 + 4 * i), as_of=TODAY
+        )
+        SignalReading.objects.create(account=account, name="nps", value=D(i % 5), as_of=TODAY)
+    _churn(accounts[::3])
+    # Another team's accounts, KPIs and an archived account: none counts.
+    hidden = AccountFactory(team=other_team, external_id="H-1", status="active")
+    OutcomeKpi.objects.create(account=hidden, name="x", target=D(1), actual=D(1), as_of=TODAY)
+    Account.objects.filter(pk=accounts[-1].pk).update(archived_at=timezone.now())
+    with django_assert_num_queries(3):  # the reader's teams, accounts with KPIs, signals
+        drivers = queries.churn_drivers(user=manager, filters=Filters(), today=TODAY, min_total=1)
+    by_label = {d.attribute: d for d in drivers}
+    kpis = queries.kpi_buckets(user=manager, filters=Filters())
+    own = queries.attribute_buckets(user=manager, filters=Filters(), today=TODAY)
+    assert sum(b.total for b in kpis) == 30 and sum(b.churned for b in kpis) == 10
+    assert [(b.label, b.total, b.churned) for b in by_label["kpi"].buckets] == [
+        (b.label, b.total, b.churned) for b in kpis
+    ]
+    assert (
+        [(b.label, b.total, b.churned) for b in by_label["tenure"].buckets]
+        == [(b.label, b.total, b.churned) for b in own["tenure"]]
+        == [("3", 39, 13)]
+    )
 
 
 def test_every_named_signal_becomes_an_attribute(team, csm, manager, django_assert_num_queries):

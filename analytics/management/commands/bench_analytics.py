@@ -180,6 +180,13 @@ class Command(BaseCommand):
                 user=None, filters=everything, today=today
             ),
             "kpi_buckets": lambda: queries.kpi_buckets(user=None, filters=everything),
+            # What the churn-drivers page runs: attributes and KPI attainment in one query.
+            "attributes_and_kpi": lambda: queries.account_buckets(
+                user=None,
+                filters=everything,
+                today=today,
+                attributes=(*queries.DRIVER_ATTRIBUTES, queries.KPI_ATTRIBUTE),
+            ),
             "signal_buckets": lambda: queries.signal_buckets(user=None, filters=everything),
             "churn_reasons": lambda: queries.churn_reasons(user=None, filters=everything),
             "top_risks": lambda: top_risks(user=None, filters=everything),
