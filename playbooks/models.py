@@ -439,7 +439,8 @@ class Play(models.Model):
 
 
 class PlayCheck(models.Model):
-    """A play done for an account: the row exists while the box is ticked."""
+    """A play ticked for an account. Unticking keeps the row with who and when (`undone_*`):
+    the box shows the account's current tick, the one not undone; there is at most one."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="play_checks")
     play = models.ForeignKey(Play, on_delete=models.CASCADE, related_name="checks")
@@ -447,10 +448,19 @@ class PlayCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     done_at = models.DateTimeField(_("done at"))
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("unticked at"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint("account", "play", name="playcheck_once_per_account")
+            models.UniqueConstraint(
+                "account",
+                "play",
+                condition=Q(undone_at__isnull=True),
+                name="playcheck_once_per_account",
+            )
         ]
         verbose_name = _("play done")
         verbose_name_plural = _("plays done")

@@ -246,9 +246,9 @@ def play_checklist(account: Account) -> list[PlayItem]:
     plays = list(Play.objects.filter(phase=account.phase, is_active=True))
     checks = {
         check.play_id: check
-        for check in PlayCheck.objects.filter(account=account, play__in=plays).select_related(
-            "done_by"
-        )
+        for check in PlayCheck.objects.filter(
+            account=account, play__in=plays, undone_at__isnull=True
+        ).select_related("done_by")
     }
     started = open_source_ids(account=account, source_kind=SourceKind.PLAY)
     return [PlayItem(play, checks.get(play.pk), str(play.pk) in started) for play in plays]

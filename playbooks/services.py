@@ -50,7 +50,12 @@ from playbooks.rules import why_not_decide, why_not_manage, why_not_run
 from playbooks.signals import proposal_decided, proposal_submitted
 from tasks.models import SourceKind
 from tasks.queries import open_source_ids
-from tasks.services import TaskError, complete_source_task, create_task_for_first_able
+from tasks.services import (
+    TaskError,
+    complete_source_task,
+    create_task_for_first_able,
+    reopen_source_task,
+)
 from teams.models import User, email_language
 
 logger = logging.getLogger(__name__)
@@ -476,12 +481,24 @@ def _move(
 
 @transaction.atomic
 def set_play_done(*, account: Account, play: Play, user: User, done: bool) -> PlayCheck | None:
-    """Tick or untick a play for an account. Idempotent: the same request twice changes nothing."""
+    """Tick or untick a play for an account. Idempotent: the same request twice changes nothing.
+
+    Unticking keeps the tick with who unticked it and when, and gives the play's task back to
+    do when the plays were started (the task the tick had closed stays done in the history)."""
     if not done:
-        PlayCheck.objects.filter(account=account, play=play).delete()
+        unticked = PlayCheck.objects.filter(
+            account=account, play=play, undone_at__isnull=True
+        ).update(undone_by=user, undone_at=timezone.now())
+        if unticked:
+            reopen_source_task(
+                account=account, source_kind=SourceKind.PLAY, source_id=str(play.pk), user=user
+            )
         return None
     check, _created = PlayCheck.objects.get_or_create(
-        account=account, play=play, defaults={"done_by": user, "done_at": timezone.now()}
+        account=account,
+        play=play,
+        undone_at=None,
+        defaults={"done_by": user, "done_at": timezone.now()},
     )
     # The play's task, if it was started, is done with it.
     complete_source_task(
@@ -497,7 +514,7 @@ def start_plays(*, account: Account, user: User, today: date) -> int:
 
     Idempotent: a play that already has an open task keeps it. Returns the tasks created.
     """
-    done = PlayCheck.objects.filter(account=account).values("play_id")
+    done = PlayCheck.objects.filter(account=account, undone_at__isnull=True).values("play_id")
     plays = Play.objects.filter(phase=account.phase, is_active=True).exclude(pk__in=done)
     started = open_source_ids(account=account, source_kind=SourceKind.PLAY)
     created = 0

@@ -145,6 +145,37 @@ def complete_source_task(
 
 
 @transaction.atomic
+def reopen_source_task(
+    *, account: Account, source_kind: str, source_id: str, user: User
+) -> Task | None:
+    """A source undone elsewhere (a play unticked) gets its task back: a new open task, due
+    today, for whoever held the latest one closed as done (or the account's owner, or `user`
+    when they cannot take it). Nothing when the source never had a task done, or has one open.
+    """
+    if _open_from_source(account, source_kind, source_id) is not None:
+        return None
+    closed = (
+        Task.objects.filter(
+            account=account, source_kind=source_kind, source_id=source_id, status=TaskStatus.DONE
+        )
+        .select_related("owner")
+        .order_by("-done_at", "-id")
+        .first()
+    )
+    if closed is None:
+        return None
+    return create_task_for_first_able(
+        owners=[closed.owner, account.owner, user],
+        account=account,
+        due_on=timezone.localdate(),
+        priority=closed.priority,
+        created_by=user,
+        source_kind=source_kind,
+        source_id=source_id,
+    )
+
+
+@transaction.atomic
 def reschedule_task(
     *, task: Task, user: User, due_on: date, owner: User | None = None, priority: str = ""
 ) -> Task:

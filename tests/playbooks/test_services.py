@@ -445,4 +445,11 @@ def test_ticking_a_play_is_idempotent(at_risk, csm, levers):
     assert PlayCheck.objects.get().done_by == csm
     set_play_done(account=at_risk, play=play, user=csm, done=False)
     set_play_done(account=at_risk, play=play, user=csm, done=False)
-    assert not PlayCheck.objects.exists()
+    # Unticked, not deleted: the tick stays in the history with who unticked it.
+    (check,) = PlayCheck.objects.all()
+    assert check.done_by == csm and check.undone_by == csm and check.undone_at is not None
+    assert not PlayCheck.objects.filter(undone_at__isnull=True).exists()
+    # Ticked again: a new current tick beside the one undone.
+    set_play_done(account=at_risk, play=play, user=csm, done=True)
+    assert PlayCheck.objects.count() == 2
+    assert PlayCheck.objects.filter(undone_at__isnull=True).count() == 1

@@ -408,8 +408,10 @@ def test_ticking_a_play_with_htmx_returns_the_checklist(csm_client, at_risk, csm
     assert content.lstrip().startswith('<section id="play-checklist"')
     assert "checked" in content and "Done by" in content
     assert PlayCheck.objects.get().done_by == csm
-    csm_client.post(url, {}, headers=HX)  # unticked: the box sends nothing
-    assert not PlayCheck.objects.exists()
+    unticked = csm_client.post(url, {}, headers=HX)  # unticked: the box sends nothing
+    assert "Done by" not in unticked.content.decode()
+    assert not PlayCheck.objects.filter(undone_at__isnull=True).exists()
+    assert PlayCheck.objects.get().undone_by == csm  # kept in the history
 
 
 def test_ticking_a_play_without_javascript_redirects(csm_client, at_risk, levers):

@@ -82,6 +82,31 @@ def test_ticking_the_play_completes_its_task(at_risk, plays, csm, today):
     assert task.status == TaskStatus.DONE and task.done_by == csm
 
 
+def test_unticking_the_play_gives_its_task_back(at_risk, plays, csm, teammate, today):
+    start_plays(account=at_risk, user=csm, today=today)
+    first = Task.objects.get(source_id=str(plays[0].pk))
+    complete_task(task=first, user=teammate)  # which ticks the play
+    set_play_done(account=at_risk, play=plays[0], user=csm, done=False)
+
+    first.refresh_from_db()
+    assert first.status == TaskStatus.DONE and first.done_by == teammate  # kept as it was
+    again = Task.objects.get(source_id=str(plays[0].pk), status=TaskStatus.OPEN)
+    assert (again.owner, again.due_on, again.created_by) == (first.owner, today, csm)
+    # Unticking again makes nothing more.
+    set_play_done(account=at_risk, play=plays[0], user=csm, done=False)
+    assert Task.objects.filter(source_id=str(plays[0].pk)).count() == 2
+    # Ticking it again closes the new task.
+    set_play_done(account=at_risk, play=plays[0], user=csm, done=True)
+    again.refresh_from_db()
+    assert again.status == TaskStatus.DONE
+
+
+def test_unticking_a_play_never_started_makes_no_task(at_risk, plays, csm):
+    set_play_done(account=at_risk, play=plays[0], user=csm, done=True)
+    set_play_done(account=at_risk, play=plays[0], user=csm, done=False)
+    assert not Task.objects.exists()
+
+
 def test_completing_the_task_ticks_the_play(at_risk, plays, teammate, csm, today):
     start_plays(account=at_risk, user=csm, today=today)
     task = Task.objects.get(source_id=str(plays[1].pk))
