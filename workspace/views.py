@@ -252,15 +252,15 @@ def stakeholder_create(request: AuthedRequest, pk: int):
     form = StakeholderForm(request.POST)
     if form.is_valid():
         add_stakeholder(account=account, stakeholder=form.save(commit=False), user=request.user)
+        if request.htmx:
+            return _live_stakeholders(request, pk)
         messages.success(request, _("Stakeholder added."))
         return redirect("accounts:detail", pk=pk)
+    context = _detail_context(request, account, stakeholder_form=form)
+    if request.htmx:
+        return render(request, "accounts/account_detail.html#stakeholders", context, status=400)
     messages.error(request, _("The stakeholder was not added: please correct the errors."))
-    return render(
-        request,
-        "accounts/account_detail.html",
-        _detail_context(request, account, stakeholder_form=form),
-        status=400,
-    )
+    return render(request, "accounts/account_detail.html", context, status=400)
 
 
 @require_POST
@@ -271,8 +271,23 @@ def stakeholder_left(request: AuthedRequest, pk: int, stakeholder_pk: int):
         mark_stakeholder_left(
             stakeholder=stakeholder, left_on=timezone.localdate(), user=request.user
         )
-        messages.success(request, _("%(name)s marked as gone.") % {"name": stakeholder.name})
+        if not request.htmx:
+            messages.success(request, _("%(name)s marked as gone.") % {"name": stakeholder.name})
+    if request.htmx:
+        return _live_stakeholders(request, pk)
     return redirect("accounts:detail", pk=pk)
+
+
+def _live_stakeholders(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The stakeholders section after a change, with the risk panel's parts it moved (a key
+    stakeholder leaving scores at once) and the page's other out-of-band parts."""
+    account = get_account_for_user(request.user, pk)
+    return render_with_live_risk(
+        request,
+        "accounts/account_detail.html#stakeholders",
+        _detail_context(request, account),
+        also=(ACCOUNT_OOB,),
+    )
 
 
 def _record(

@@ -6,8 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FactChange
+from risk.models import stored_contributions
 from tests.conftest import client_for
 from tests.factories import StakeholderFactory, TouchpointFactory
+
+HX = {"HX-Request": "true"}
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +184,41 @@ def test_mark_key_stakeholder_left(csm_client, account):
     assert csm_client.post(url).status_code == 302
     ada.refresh_from_db()
     assert ada.left_on == timezone.localdate()
+
+
+def test_stakeholders_change_live_with_htmx_and_the_score_follows(csm_client, account):
+    """Through htmx, adding a stakeholder or marking one gone answers with the stakeholders
+    section and the risk panel's parts out of band: no page reload."""
+    add = reverse("accounts:stakeholder-create", args=[account.pk])
+    response = csm_client.post(
+        add, {"name": "Ada Budget", "level": "economic", "is_key": "on"}, headers=HX
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="stakeholders"') and "Ada Budget" in body
+    assert 'hx-swap-oob="true"' in body  # the score head and the "Why" follow
+
+    ada = account.stakeholders.get()
+    left = reverse("accounts:stakeholder-left", args=[account.pk, ada.pk])
+    response = csm_client.post(left, headers=HX)
+    assert response.status_code == 200
+    assert "Left on" in response.content.decode()
+    ada.refresh_from_db()
+    assert ada.left_on == timezone.localdate()
+    latest = account.scores.order_by("-id").first()
+    (stakeholder,) = [
+        c for c in stored_contributions(latest.contributions_json) if c.factor == "stakeholder"
+    ]
+    assert stakeholder.points > 0  # a key stakeholder who left today is a risk at once
+
+
+def test_a_bad_stakeholder_through_htmx_answers_its_section_with_errors(csm_client, account):
+    add = reverse("accounts:stakeholder-create", args=[account.pk])
+    response = csm_client.post(add, {"name": "", "level": "nobody"}, headers=HX)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="stakeholders"') and 'class="error"' in body
+    assert not account.stakeholders.exists()
 
 
 def test_get_on_a_post_only_url_is_refused(csm_client, account):
