@@ -42,3 +42,30 @@ def test_changing_the_phase_moves_the_score_at_the_top_without_a_reload(
     expect(page.locator("#risk-why")).to_contain_text("In defense since")
     expect(page.locator("#play-checklist")).to_contain_text("Plays for the Defense phase")
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_key_stakeholder_leaving_moves_the_score_without_a_reload(
+    logged_in_page: Page,
+    account,  # type: ignore[no-untyped-def]
+) -> None:
+    page = logged_in_page
+    rescore_account(account=account)
+    before = Account.objects.get(pk=account.pk).risk_score
+    page.goto(f"/accounts/{account.pk}/")
+    page.evaluate("window.stillTheSamePage = true")
+
+    section = page.locator("#stakeholders")
+    section.locator("summary").click()
+    section.get_by_label("Name").fill("Ada Budget")
+    section.get_by_label("Level").select_option("economic")
+    section.get_by_label("Key stakeholder").check()
+    section.get_by_role("button", name="Add").click()
+    expect(section.locator("tbody")).to_contain_text("Ada Budget")
+
+    section.get_by_role("button", name="Mark as left").click()
+    expect(section).to_contain_text("Left on")
+    after = Account.objects.get(pk=account.pk).risk_score
+    assert after > before
+    expect(page.locator("#risk-head .badge-large b")).to_have_text(str(after))
+    expect(page.locator("#risk-why")).to_contain_text("left")
+    assert page.evaluate("window.stillTheSamePage") is True
