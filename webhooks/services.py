@@ -125,13 +125,16 @@ def _enqueue_on_commit(ids: list[int]) -> None:
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
+    # The endpoint is matched by a subquery on its own table, never by a join: an UPDATE with a
+    # join becomes "id IN (SELECT ... FROM delivery JOIN endpoint)", whose status test reads the
+    # old snapshot, so two workers racing on one delivery would both claim it.
+    sendable = Endpoint.objects.filter(is_active=True, paused_at__isnull=True)
     return bool(
         Delivery.objects.filter(
             Q(status=DeliveryStatus.PENDING)
             | Q(status=DeliveryStatus.DELIVERING, claimed_at__lt=now - STALE_CLAIM),
             pk=delivery_id,
-            endpoint__is_active=True,
-            endpoint__paused_at__isnull=True,
+            endpoint__in=sendable,
         ).update(status=DeliveryStatus.DELIVERING, claimed_at=now, attempts=F("attempts") + 1)
     )
 
