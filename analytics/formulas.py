@@ -306,5 +306,6 @@ def _cramers_v(buckets: Sequence[Bucket], base: float) -> float:
 
 
 def rank_drivers(drivers: Iterable[Driver]) -> list[Driver]:
-    """Attributes that separate churned from retained accounts most, first."""
-    return sorted(drivers, key=lambda d: d.separation, reverse=True)
+    """Attributes that separate churned from retained accounts most, first (ties by name, so
+    the order never depends on where the counts came from)."""
+    return sorted(drivers, key=lambda d: (-d.separation, d.attribute))

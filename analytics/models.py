@@ -82,3 +82,50 @@ class LatestSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.category if self.value is None else self.value}"
+
+
+class DriverCount(models.Model):
+    """How many accounts of one team and CSM have one value of one churn-driver attribute, and
+    how many of them churned: the account's own attributes (the discount at signing, the cash
+    runway, the contract start's year, industry, country, phase, segment, funding stage), its
+    KPI attainment in whole percents (`AccountKpi`) and the latest value of each named signal
+    (`LatestSignal`). Archived accounts are left out, as on every page.
+
+    Kept by PostgreSQL triggers (migration 0006) in the transaction of every write of an
+    account, a KPI or a latest reading: the churn drivers read these few thousand rows instead of
+    grouping 100,000 accounts nine ways (~0.6 s, docs/performance.md), and bucket the values in
+    Python (`analytics.driver_buckets`), the same code as when they read the accounts themselves
+    (another filter, another database). Raw values, not buckets, so the buckets' bounds stay in
+    one place. Never written by Python; a key whose accounts all left keeps a row of zero."""
+
+    team_id = models.BigIntegerField()
+    owner_id = models.BigIntegerField(null=True)
+    attribute = models.CharField(max_length=64)
+    number = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    label = models.CharField(max_length=200)
+    accounts = models.IntegerField()
+    churned = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team_id", "owner_id", "attribute", "number", "label"],
+                name="drivercount_key",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute}={self.label or self.number}: {self.churned}/{self.accounts}"
+
+
+class AccountKpi(models.Model):
+    """Each account's average KPI attainment, in whole percents rounded down (the KPI bands'
+    bounds are whole percents), kept by PostgreSQL triggers (migration 0006) for `DriverCount`.
+    Accounts without KPIs have no row. Never written by Python."""
+
+    account_id = models.BigIntegerField(primary_key=True)
+    attainment = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.attainment} %"

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Band
 from analytics import formulas
 from analytics.charts import Chart, Legend, Segment, bar_chart, line_chart
-from analytics.queries import SIGNAL_PREFIX, Filters, QuarterForecast, Slice
+from analytics.driver_buckets import SIGNAL_PREFIX
+from analytics.queries import Filters, QuarterForecast, Slice
 
 
 def month_label(month: date) -> str:

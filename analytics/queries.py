@@ -14,7 +14,6 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Case,
-    CharField,
     Count,
     F,
     FloatField,
@@ -31,9 +30,9 @@ from django.utils import timezone
 
 from accounts.models import Account, Band, MovementKind, MrrMovement, OutcomeKpi, Status
 from accounts.queries import quarter_bounds, visible_accounts
-from analytics import formulas
+from analytics import driver_buckets, formulas
 from analytics.formulas import Bucket, MonthMovements
-from analytics.models import CohortMonth, LatestSignal, LedgerMonth
+from analytics.models import AccountKpi, CohortMonth, DriverCount, LatestSignal, LedgerMonth
 from playbooks.models import KIND_LABELS, Proposal
 from risk.models import (
     ExpectedChurn,
@@ -677,152 +676,134 @@ def waiting_queues(*, user: User | None, filters: Filters) -> Queues:
 
 # Churn drivers -------------------------------------------------------------------------------
 
-DISCOUNT_BUCKETS = ((0, "0 %"), (10, "1-9 %"), (20, "10-19 %"), (30, "20-29 %"), (101, "30 % +"))
-TENURE_BUCKETS = ((182, "< 6"), (365, "6-12"), (730, "12-24"), (100_000, "24 +"))
-RUNWAY_BUCKETS = ((6, "< 6"), (12, "6-12"), (24, "12-24"), (10_000, "24 +"))
-TENURE_YEARS = 3  # and more, together
 
-
-def _bucketed(field_name: str, bounds: tuple[tuple[int, str], ...], *, upper_inclusive=False):
-    whens = []
-    for bound, label in bounds:
-        lookup = f"{field_name}__lte" if upper_inclusive and bound == 0 else f"{field_name}__lt"
-        whens.append(When(**{lookup: bound}, then=Value(label)))
-    return Case(*whens, default=Value(""))
-
-
-def _bucket_expression(attribute: str, today: date):  # type: ignore[no-untyped-def]
-    if attribute == "discount":
-        return _bucketed("signing_discount_pct", DISCOUNT_BUCKETS, upper_inclusive=True)
-    if attribute == "runway":
-        return Case(
-            When(cash_runway_months__isnull=True, then=Value("")),
-            default=_bucketed("cash_runway_months", RUNWAY_BUCKETS),
-        )
-    if attribute == "tenure":
-        # Whole years since the contract start, counted to today for churned and retained
-        # alike (counting to the churn date would give the churned ones shorter tenures by
-        # construction); 3 and more together. Date comparisons, not the year extracted and
-        # cast per account: the years arithmetic is left to future contract starts (rare).
-        years = Value(today.year) - ExtractYear("contract_start")
-        return Case(
-            When(contract_start__isnull=True, then=Value("")),
-            *(
-                When(contract_start__lte=date(today.year - n, 12, 31), then=Value(str(n)))
-                for n in range(TENURE_YEARS, -1, -1)
-            ),
-            default=Cast(years, CharField()),
-        )
-    return F(ATTRIBUTE_COLUMNS[attribute])
-
-
-def attribute_buckets(
-    *, user: User | None, filters: Filters, today: date
-) -> dict[str, list[Bucket]]:
-    """Accounts and churned accounts per bucket of each of the account's own attributes
-    (`DRIVER_ATTRIBUTES`), over every account that ever had a contract (churned and retained:
-    the churned ones tell why). One query (`account_buckets`)."""
-    return account_buckets(user=user, filters=filters, today=today, attributes=DRIVER_ATTRIBUTES)
-
-
-def account_buckets(
-    *, user: User | None, filters: Filters, today: date, attributes: tuple[str, ...]
-) -> dict[str, list[Bucket]]:
-    """Accounts and churned accounts per bucket of each of `attributes`: the account's own
-    (`DRIVER_ATTRIBUTES`) and its average KPI attainment (`KPI_ATTRIBUTE`; accounts without
-    KPIs left out). One query, one read of the scoped accounts, the KPI averages joined to it
-    once: on PostgreSQL one pass grouped by every attribute at once (GROUPING SETS);
-    elsewhere the scoped accounts with their buckets read once (a CTE), then grouped once per
-    attribute."""
-    own = tuple(a for a in attributes if a != KPI_ATTRIBUTE)
-    columns = {f"b_{attribute}": _bucket_expression(attribute, today) for attribute in own}
-    accounts = (
-        scoped_accounts(user=user, filters=filters)
-        .order_by()
-        .annotate(**columns)
-        .values("id", "status", *columns)
-    )
-    sql, params = accounts.query.sql_with_params()
-    if KPI_ATTRIBUTE in attributes:
-        # The average per account (at most one row each) joined to the accounts read once,
-        # its band computed on the joined row: no second read of the accounts (the KPI
-        # breakdown used to join them again, and each parallel worker averaged every KPI).
-        kpi_sql, kpi_params = _kpi_per_account_sql()
-        bands = " ".join(f"WHEN k.pct < {bound} THEN '{label}'" for bound, label in KPI_BUCKETS)
-        sql = (
-            f"SELECT a.*, CASE WHEN k.pct IS NULL THEN NULL {bands} ELSE '{KPI_MET}' END"
-            f" AS b_{KPI_ATTRIBUTE} FROM ({sql}) a"
-            f" LEFT JOIN ({kpi_sql}) k ON k.account_id = a.id"
-        )
-        params = (*params, *kpi_params)
-    churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
-    # Only constants are formatted into the SQL; the values are parameters.
-    if connection.vendor == "postgresql":
-        # One hash aggregate over one scan, instead of one scan per attribute (or of a
-        # materialised CTE): about half the time at 100,000 accounts (docs/performance.md).
-        which = " ".join(f"WHEN GROUPING(b_{a}) = 0 THEN '{a}'" for a in attributes)
-        label = " ".join(
-            f"WHEN GROUPING(b_{a}) = 0 THEN CAST(b_{a} AS VARCHAR(200))" for a in attributes
-        )
-        sets = ", ".join(f"(b_{a})" for a in attributes)
-        rows = _fetch(
-            f"SELECT CASE {which} END, CASE {label} END, COUNT(*), {churned}"
-            f" FROM ({sql}) scoped GROUP BY GROUPING SETS ({sets})",
-            params,
-        )
-    else:
-        branches = " UNION ALL ".join(
-            f"SELECT '{attribute}', CAST(b_{attribute} AS VARCHAR(200)), COUNT(*), {churned}"
-            f" FROM scoped GROUP BY b_{attribute}"
-            for attribute in attributes
-        )
-        rows = _fetch(f"WITH scoped AS ({sql}) {branches}", params)
-    buckets: dict[str, list[Bucket]] = {attribute: [] for attribute in attributes}
-    # A NULL bucket is an account without KPIs (every account attribute has a label, "" when
-    # unknown): left out.
-    for attribute, label, total, lost in sorted(
-        (r for r in rows if r[1] is not None), key=lambda r: (r[0], r[1])
+def _driver_rows(
+    *, user: User | None, filters: Filters, attributes: str
+) -> list[driver_buckets.ValueCount]:
+    """Accounts and churned accounts per raw value of the churn drivers' attributes: "own"
+    (the account's own attributes), "kpi", "signals" or "all". From the counts the database's
+    triggers keep (`analytics.DriverCount`) when the filters are those it is keyed by (team, CSM,
+    or none); from the accounts themselves otherwise. One query either way."""
+    if connection.vendor == "postgresql" and not (
+        filters.segment or filters.industry or filters.country or filters.phase
     ):
-        buckets[attribute].append(
-            Bucket(label=str(label), total=int(total), churned=int(lost or 0))
+        return _counted_rows(user=user, filters=filters, attributes=attributes)
+    return _read_rows(user=user, filters=filters, attributes=attributes)
+
+
+def _counted_rows(
+    *, user: User | None, filters: Filters, attributes: str
+) -> list[driver_buckets.ValueCount]:
+    counts = DriverCount.objects.filter(accounts__gt=0)
+    teams = _team_ids(user)
+    if teams is not ALL_TEAMS:
+        counts = counts.filter(team_id__in=teams)
+    if filters.team is not None:
+        counts = counts.filter(team_id=filters.team)
+    if filters.owner is not None:
+        counts = counts.filter(owner_id=filters.owner)
+    if attributes == "own":
+        counts = counts.filter(attribute__in=driver_buckets.OWN_ATTRIBUTES)
+    elif attributes == "kpi":
+        counts = counts.filter(attribute=driver_buckets.KPI_ATTRIBUTE)
+    elif attributes == "signals":
+        counts = counts.filter(attribute__startswith=driver_buckets.SIGNAL_PREFIX)
+    rows = (
+        counts.order_by()
+        .values_list("attribute", "number", "label")
+        .annotate(total=Sum("accounts"), lost=Sum("churned"))
+    )
+    return [
+        driver_buckets.ValueCount(
+            attribute=attribute, number=number, label=label, accounts=total, churned=lost
         )
-    if KPI_ATTRIBUTE in buckets:
-        order = {label: i for i, label in enumerate(KPI_ORDER)}
-        buckets[KPI_ATTRIBUTE].sort(key=lambda b: order[b.label])
-    return buckets
+        for attribute, number, label, total, lost in rows
+    ]
 
 
-ATTRIBUTE_COLUMNS = {
+# The account columns each of the account's own attributes reads.
+OWN_COLUMNS = {
+    "discount": "signing_discount_pct",
+    "runway": "cash_runway_months",
+    "tenure": "start_year",
     "industry": "industry",
     "country": "country",
     "phase": "phase",
     "segment": "segment",
     "funding": "funding_stage",
 }
-DRIVER_ATTRIBUTES = (
-    "discount",
-    "industry",
-    "country",
-    "phase",
-    "segment",
-    "funding",
-    "runway",
-    "tenure",
-)
 
 
-# Average attainment of an account's outcome KPIs (percent of target, as the risk model reads
-# it: lower-is-better KPIs inverted, each capped so one runaway KPI cannot hide the others).
+def _read_rows(
+    *, user: User | None, filters: Filters, attributes: str
+) -> list[driver_buckets.ValueCount]:
+    """The same counts as `_counted_rows`, from the scoped accounts (archived ones left out),
+    their KPIs and their latest readings: the scoped accounts read once (a CTE), then grouped
+    once per attribute."""
+    accounts = (
+        scoped_accounts(user=user, filters=filters)
+        .filter(archived_at__isnull=True)
+        .order_by()
+        .annotate(start_year=ExtractYear("contract_start"))
+        .values("id", "status", *OWN_COLUMNS.values())
+    )
+    scoped_sql, params = accounts.query.sql_with_params()
+    churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
+    branches = []
+    if attributes in ("own", "all"):
+        for attribute, column in OWN_COLUMNS.items():
+            number, label = (
+                (f"CAST({column} AS NUMERIC)", "''")
+                if attribute in driver_buckets.NUMERIC_ATTRIBUTES
+                else ("CAST(NULL AS NUMERIC)", column)
+            )
+            branches.append(
+                f"SELECT '{attribute}', {number}, CAST({label} AS VARCHAR(200)), COUNT(*),"
+                f" {churned} FROM scoped GROUP BY {column}"
+            )
+    sql_params: tuple = ()
+    if attributes in ("kpi", "all"):
+        kpi_sql, sql_params = _attainment_sql()
+        branches.append(
+            f"SELECT '{driver_buckets.KPI_ATTRIBUTE}', CAST(k.attainment AS NUMERIC), '',"
+            f" COUNT(*), {churned} FROM scoped JOIN ({kpi_sql}) k ON k.account_id = scoped.id"
+            " GROUP BY k.attainment"
+        )
+    if attributes in ("signals", "all"):
+        branches.append(
+            f"SELECT '{driver_buckets.SIGNAL_PREFIX}' || r.name, r.value,"
+            f" CASE WHEN r.value IS NULL THEN r.category ELSE '' END, COUNT(*), {churned}"
+            f" FROM scoped JOIN ({_latest_signals_sql()}) r ON r.account_id = scoped.id"
+            " GROUP BY r.name, r.value, r.category"
+        )
+    # Only constants are formatted into the SQL; the values are parameters.
+    rows = _fetch(
+        f"WITH scoped AS ({scoped_sql}) {' UNION ALL '.join(branches)}", (*params, *sql_params)
+    )
+    return [
+        driver_buckets.ValueCount(
+            attribute=attribute,
+            number=None if number is None else Decimal(str(number)),
+            label=label or "",
+            accounts=int(total),
+            churned=int(lost or 0),
+        )
+        for attribute, number, label, total, lost in rows
+    ]
+
+
+def _fetch(sql: str, params: tuple) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 KPI_CAP_PCT = 150.0
-KPI_BUCKETS = ((25, "< 25"), (50, "25-49"), (75, "50-74"), (90, "75-89"), (100, "90-99"))
-KPI_MET = "100 +"
-KPI_ORDER = (*(label for _bound, label in KPI_BUCKETS), KPI_MET)
-KPI_ATTRIBUTE = "kpi"
-SIGNAL_PREFIX = "signal:"
-SIGNAL_QUANTILES = 4
 
 
 def _kpi_attainment() -> Greatest:
+    """One KPI's attainment, percent of target, as the risk model reads it: lower-is-better KPIs
+    inverted, each capped so one runaway KPI cannot hide the others."""
     actual, target = Cast("actual", FloatField()), Cast("target", FloatField())
     met = Q(higher_is_better=True, actual__gte=F("target")) | Q(
         higher_is_better=False, actual__lte=F("target")
@@ -837,17 +818,15 @@ def _kpi_attainment() -> Greatest:
     return Greatest(Value(0.0), Least(Value(KPI_CAP_PCT), pct))
 
 
-def _scoped_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
-    """The scoped accounts' ids and statuses as SQL, to join in the queries the ORM cannot
-    express (an aggregate of aggregates, window functions)."""
-    accounts = scoped_accounts(user=user, filters=filters).order_by().values("id", "status")
-    return accounts.query.sql_with_params()
-
-
-def _fetch(sql: str, params: tuple) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _attainment_sql() -> tuple[str, tuple]:
+    """Each account's average KPI attainment in whole percents rounded down (`account_id`,
+    `attainment`), as SQL to join."""
+    if connection.vendor == "postgresql":
+        # As the database's triggers keep it (analytics.AccountKpi): no KPI averaged again.
+        return f"SELECT account_id, attainment FROM {AccountKpi._meta.db_table}", ()
+    # Elsewhere (SQLite in tests): averaged here; never negative, so a cast rounds it down.
+    sql, params = _kpi_per_account_sql()
+    return f"SELECT account_id, CAST(pct AS INTEGER) AS attainment FROM ({sql}) p", params
 
 
 def _kpi_per_account_sql() -> tuple[str, tuple]:
@@ -861,115 +840,61 @@ def _kpi_per_account_sql() -> tuple[str, tuple]:
     return per_account.query.sql_with_params()
 
 
-def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
-    """Accounts and churned accounts per band of average KPI attainment: one query (the
-    average per account, then its bands, both in the database; `account_buckets`). Accounts
-    without KPIs are left out."""
-    return account_buckets(
-        user=user, filters=filters, today=timezone.localdate(), attributes=(KPI_ATTRIBUTE,)
-    )[KPI_ATTRIBUTE]
-
-
-def _latest_signals_sql(user: User | None, filters: Filters) -> tuple[str, tuple]:
-    """Each scoped account's latest reading of each named signal, with the account's status."""
-    scoped_sql, scoped_params = _scoped_sql(user, filters)
+def _latest_signals_sql() -> str:
+    """Each account's latest reading of each named signal."""
     if connection.vendor == "postgresql":
-        # The latest readings as the database's triggers keep them (analytics.LatestSignal):
-        # ~160,000 rows read instead of finding them among every reading (docs/performance.md).
-        latest = f"SELECT account_id, name, value, category FROM {LatestSignal._meta.db_table}"
-    else:
-        # Elsewhere (SQLite in tests): the latest date of each (account, signal), then its
-        # reading (one per day and signal).
-        latest = (
-            "SELECT r.account_id, r.name, r.value, r.category FROM accounts_signalreading r"
-            " JOIN (SELECT account_id, name, MAX(as_of) AS as_of FROM accounts_signalreading"
-            " GROUP BY account_id, name) m"
-            " ON m.account_id = r.account_id AND m.name = r.name AND m.as_of = r.as_of"
-        )
+        # The latest readings as the database's triggers keep them (analytics.LatestSignal).
+        return f"SELECT account_id, name, value, category FROM {LatestSignal._meta.db_table}"
+    # Elsewhere (SQLite in tests): the latest date of each (account, signal), then its reading
+    # (one per day and signal).
     return (
-        "SELECT r.name AS name, r.value AS value, r.category AS category, s.status AS status"
-        f" FROM ({latest}) r JOIN ({scoped_sql}) s ON s.id = r.account_id",
-        scoped_params,
+        "SELECT r.account_id, r.name, r.value, r.category FROM accounts_signalreading r"
+        " JOIN (SELECT account_id, name, MAX(as_of) AS as_of FROM accounts_signalreading"
+        " GROUP BY account_id, name) m"
+        " ON m.account_id = r.account_id AND m.name = r.name AND m.as_of = r.as_of"
+    )
+
+
+def attribute_buckets(
+    *, user: User | None, filters: Filters, today: date
+) -> dict[str, list[Bucket]]:
+    """Accounts and churned accounts per bucket of each of the account's own attributes
+    (`driver_buckets.OWN_ATTRIBUTES`), over every account that ever had a contract (churned and
+    retained: the churned ones tell why)."""
+    rows = _driver_rows(user=user, filters=filters, attributes="own")
+    buckets = driver_buckets.buckets_of(rows, this_year=today.year)
+    return {attribute: buckets.get(attribute, []) for attribute in driver_buckets.OWN_ATTRIBUTES}
+
+
+def kpi_buckets(*, user: User | None, filters: Filters) -> list[Bucket]:
+    """Accounts and churned accounts per band of average KPI attainment. Accounts without KPIs
+    are left out."""
+    rows = _driver_rows(user=user, filters=filters, attributes="kpi")
+    this_year = timezone.localdate().year
+    return driver_buckets.buckets_of(rows, this_year=this_year).get(
+        driver_buckets.KPI_ATTRIBUTE, []
     )
 
 
 def signal_buckets(*, user: User | None, filters: Filters) -> dict[str, list[Bucket]]:
-    """Accounts and churned accounts per bucket of every named signal (its latest reading):
-    numeric signals by quantile (quartiles; equal values always share a bucket, labelled
-    "low:high" with the lowest and highest value in it), category signals by category. One
-    query, whatever the number of signals: the latest readings are found once."""
-    latest_sql, params = _latest_signals_sql(user, filters)
-    churned = f"SUM(CASE WHEN status = '{Status.CHURNED}' THEN 1 ELSE 0 END)"
-    if connection.vendor == "postgresql":
-        # The latest readings grouped once by signal and value (a few thousand rows: values
-        # repeat), then the quartiles' upper values found on those grouped rows from running
-        # counts, as percentile_disc finds them (the value at position ceil(k/4 * n)), and each
-        # value's bucket: no sort of the ~160,000 readings (docs/performance.md).
-        fractions = [k / SIGNAL_QUANTILES for k in range(1, SIGNAL_QUANTILES)]
-        cuts = ", ".join(
-            f"MIN(value) FILTER (WHERE upto >= CEIL({f} * total)) AS cut{k}"
-            for k, f in enumerate(fractions, start=1)
-        )
-        cases = " ".join(f"WHEN g.value <= c.cut{k} THEN {k}" for k in range(1, SIGNAL_QUANTILES))
-        rows = _fetch(
-            f"WITH grouped AS (SELECT name, value, category, COUNT(*) AS n, {churned} AS lost"
-            f" FROM ({latest_sql}) l GROUP BY name, value, category),"
-            " running AS (SELECT name, value,"
-            " SUM(n) OVER (PARTITION BY name ORDER BY value) AS upto,"
-            " SUM(n) OVER (PARTITION BY name) AS total FROM grouped WHERE value IS NOT NULL),"
-            f" cuts AS (SELECT name, {cuts} FROM running GROUP BY name),"
-            " tied AS (SELECT g.name, g.value, g.n, g.lost,"
-            f" CASE {cases} ELSE {SIGNAL_QUANTILES} END AS bucket"
-            " FROM grouped g JOIN cuts c ON c.name = g.name WHERE g.value IS NOT NULL)"
-            " SELECT name, bucket, CAST(MIN(value) AS VARCHAR(60)),"
-            " CAST(MAX(value) AS VARCHAR(60)), SUM(n), SUM(lost) FROM tied GROUP BY name, bucket"
-            " UNION ALL"
-            " SELECT name, 0, category, NULL, n, lost FROM grouped WHERE value IS NULL"
-            " ORDER BY 1, 2, 3",
-            params,
-        )
-    else:
-        rows = _fetch(
-            f"WITH latest AS ({latest_sql}),"
-            " tiles AS (SELECT name, value, status,"
-            f" NTILE({SIGNAL_QUANTILES}) OVER (PARTITION BY name ORDER BY value) AS tile"
-            " FROM latest WHERE value IS NOT NULL),"
-            " tied AS (SELECT name, value, status,"
-            " MIN(tile) OVER (PARTITION BY name, value) AS bucket FROM tiles)"
-            " SELECT name, bucket, CAST(MIN(value) AS VARCHAR(60)),"
-            " CAST(MAX(value) AS VARCHAR(60)),"
-            f" COUNT(*), {churned} FROM tied GROUP BY name, bucket"
-            " UNION ALL"
-            f" SELECT name, 0, category, NULL, COUNT(*), {churned}"
-            " FROM latest WHERE value IS NULL GROUP BY name, category"
-            " ORDER BY 1, 2, 3",
-            params,
-        )
-    # Equal values share a bucket either way; only constants are formatted into the SQL.
-    buckets: dict[str, list[Bucket]] = defaultdict(list)
-    for name, _tile, low, high, total, lost in rows:
-        label = low if high is None else f"{_plain(low)}:{_plain(high)}"
-        buckets[name].append(Bucket(label=label, total=int(total), churned=int(lost or 0)))
-    return dict(buckets)
-
-
-def _plain(value: object) -> str:
-    """A signal value as a plain decimal string ("12.5", "3"), whatever the database gives."""
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}"
+    """Accounts and churned accounts per bucket of every named signal (its latest reading), by
+    name: numeric signals by quartile, category signals by category
+    (`driver_buckets.signal_buckets`)."""
+    rows = _driver_rows(user=user, filters=filters, attributes="signals")
+    this_year = timezone.localdate().year
+    return {
+        attribute.removeprefix(driver_buckets.SIGNAL_PREFIX): buckets
+        for attribute, buckets in driver_buckets.buckets_of(rows, this_year=this_year).items()
+    }
 
 
 def churn_drivers(
     *, user: User | None, filters: Filters, today: date, min_total: int = 20
 ) -> list[formulas.Driver]:
     """Every attribute's buckets, attributes that separate churned from retained first: the
-    account's own attributes, its KPI attainment and every named signal."""
-    # The account's own attributes and its KPI attainment from one read of the accounts.
-    attributes = account_buckets(
-        user=user, filters=filters, today=today, attributes=(*DRIVER_ATTRIBUTES, KPI_ATTRIBUTE)
-    )
-    for name, buckets in signal_buckets(user=user, filters=filters).items():
-        attributes[SIGNAL_PREFIX + name] = buckets
+    account's own attributes, its KPI attainment and every named signal, from one query."""
+    rows = _driver_rows(user=user, filters=filters, attributes="all")
+    attributes = driver_buckets.buckets_of(rows, this_year=today.year)
     return formulas.rank_drivers(
         formulas.churn_driver(attribute, [b for b in buckets if b.label], min_total=min_total)
         for attribute, buckets in attributes.items()

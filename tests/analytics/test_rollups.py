@@ -227,3 +227,110 @@ def test_every_kind_of_signal_write_keeps_the_latest_readings(team, csm, manager
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE accounts_signalreading")
     assert _latest_kept() == set()
+
+
+def _driver_counts(user, filters) -> tuple[set, set]:
+    """The churn drivers' raw counts as the triggers keep them, then read from the accounts."""
+    kept = queries._counted_rows(user=user, filters=filters, attributes="all")
+    read = queries._read_rows(user=user, filters=filters, attributes="all")
+    return {r for r in kept if r.accounts}, set(read)
+
+
+def _drivers_agree(manager, *filters) -> None:
+    for scope in (Filters(), *filters):
+        kept, read = _driver_counts(manager, scope)
+        assert kept == read, scope
+    # Each account's attainment as the triggers keep it, and as the KPI formula gives it.
+    from analytics.models import AccountKpi
+
+    sql, params = queries._kpi_per_account_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT account_id, FLOOR(pct)::int FROM ({sql}) p", params)
+        computed = set(cursor.fetchall())
+    assert set(AccountKpi.objects.values_list("account_id", "attainment")) == computed
+
+
+def test_every_kind_of_write_keeps_the_driver_counts_equal_to_the_accounts(
+    team, other_team, csm, teammate, manager
+):
+    from accounts.models import OutcomeKpi, SignalReading
+    from accounts.services import record_kpi, record_signal
+
+    a = AccountFactory(team=team, owner=csm, signing_discount_pct=D(15), industry="retail")
+    b = AccountFactory(team=team, owner=teammate, cash_runway_months=D("7.5"), phase="adoption")
+    c = AccountFactory(team=other_team, owner=None, contract_start=None)
+    record_kpi(account=a, user=None, name="x", target=D(100), actual=D(40), as_of=date(2025, 1, 1))
+    record_kpi(account=a, user=None, name="y", target=D(10), actual=D(20), as_of=date(2025, 1, 1))
+    OutcomeKpi.objects.create(
+        account=b, name="z", target=D(5), actual=D(10), higher_is_better=False, as_of=LAST
+    )
+    record_signal(account=a, name="csat", value=D(3), as_of=date(2025, 3, 1))
+    SignalReading.objects.bulk_create(
+        [
+            SignalReading(account=b, name="csat", value=D(8), as_of=date(2025, 3, 1)),
+            SignalReading(account=c, name="plan", category="pro", as_of=date(2025, 3, 1)),
+        ]
+    )
+    _drivers_agree(manager, Filters(team=team.pk), Filters(owner=csm.pk))
+    kept, _read = _driver_counts(manager, Filters(owner=csm.pk))
+    # a: KPIs at 40 % and 150 % (capped) average 95; its discount and industry as they are.
+    assert {(r.attribute, r.number, r.label, r.accounts) for r in kept} >= {
+        ("kpi", D(95), "", 1),
+        ("discount", D(15), "", 1),
+        ("industry", None, "retail", 1),
+        ("signal:csat", D(3), "", 1),
+    }
+
+    # An account churns, moves to another CSM and team, is archived and comes back; a score
+    # changes (no column the drivers read: nothing moves).
+    Account.objects.filter(pk=a.pk).update(
+        status="churned", churned_on=LAST, churn_reason="budget"
+    )
+    Account.objects.filter(pk=b.pk).update(owner=csm, team=other_team, industry="travel")
+    Account.objects.filter(pk=c.pk).update(archived_at=NOW)
+    _drivers_agree(manager, Filters(team=team.pk), Filters(owner=csm.pk))
+    Account.objects.filter(pk=c.pk).update(archived_at=None, contract_start=date(2021, 1, 1))
+    Account.objects.filter(pk=a.pk).update(risk_score=80, risk_band="critical")
+    _drivers_agree(manager, Filters(team=other_team.pk))
+
+    # KPIs and readings corrected and deleted; an account deleted with its history.
+    record_kpi(account=a, user=None, name="x", target=D(100), actual=D(0), as_of=LAST)
+    OutcomeKpi.objects.filter(account=b).update(actual=D(1))
+    OutcomeKpi.objects.filter(account=a, name="y").delete()
+    record_signal(account=b, name="csat", value=D(2), as_of=date(2025, 6, 1))
+    SignalReading.objects.filter(account=a).delete()
+    _drivers_agree(manager, Filters(owner=csm.pk))
+    delete_with_history(Account.objects.filter(pk=b.pk))
+    _drivers_agree(manager, Filters(team=team.pk))
+
+    # An import's COPY of new accounts, then a flush of the accounts.
+    AccountFactory.create_batch(3, team=team, owner=teammate, segment="smb")
+    _drivers_agree(manager, Filters(owner=teammate.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE accounts_account CASCADE")
+    assert not [r for r in queries._counted_rows(user=None, filters=Filters(), attributes="all")]
+
+
+def test_the_drivers_page_reads_the_same_buckets_from_the_counts_as_from_the_accounts(
+    team, csm, manager, monkeypatch
+):
+    """Same page, same figures, whichever source: the buckets are cut in one place."""
+    for i in range(30):
+        account = AccountFactory(
+            team=team,
+            owner=csm,
+            signing_discount_pct=D(i),
+            cash_runway_months=D(i) / 2,
+            contract_start=date(2020 + i % 7, 1, 1),
+            status="churned" if i % 4 == 0 else "active",
+            churned_on=LAST if i % 4 == 0 else None,
+        )
+        from accounts.models import SignalReading
+
+        SignalReading.objects.create(account=account, name="nps", value=D(i % 9), as_of=LAST)
+    kept = queries.churn_drivers(user=manager, filters=Filters(), today=LAST, min_total=1)
+    monkeypatch.setattr(queries, "_counted_rows", queries._read_rows)
+    read = queries.churn_drivers(user=manager, filters=Filters(), today=LAST, min_total=1)
+    assert kept == read
+    assert {d.attribute for d in kept} >= {"discount", "runway", "tenure", "signal:nps"}

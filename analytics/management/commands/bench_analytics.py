@@ -167,6 +167,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         month = date(today.year, today.month, 1)
         everything = Filters()
+        industry = Account.objects.values_list("industry", flat=True).order_by("pk").first()
+        one_industry = Filters(industry=industry or "")
         blocks = {
             "revenue_series": lambda: queries.revenue_series(
                 user=None, filters=everything, last_month=month
@@ -176,16 +178,14 @@ class Command(BaseCommand):
             ),
             "active_book": lambda: queries.active_book(user=None, filters=everything, today=today),
             "overnight_moves": lambda: queries.overnight_moves(user=None, filters=everything),
-            "attribute_buckets": lambda: queries.attribute_buckets(
+            # What the churn-drivers page runs: every attribute from one query (the counts the
+            # database keeps), and the same from the accounts (a filter the counts are not
+            # keyed by: here one industry).
+            "churn_drivers": lambda: queries.churn_drivers(
                 user=None, filters=everything, today=today
             ),
-            "kpi_buckets": lambda: queries.kpi_buckets(user=None, filters=everything),
-            # What the churn-drivers page runs: attributes and KPI attainment in one query.
-            "attributes_and_kpi": lambda: queries.account_buckets(
-                user=None,
-                filters=everything,
-                today=today,
-                attributes=(*queries.DRIVER_ATTRIBUTES, queries.KPI_ATTRIBUTE),
+            "churn_drivers_industry": lambda: queries.churn_drivers(
+                user=None, filters=one_industry, today=today
             ),
             "signal_buckets": lambda: queries.signal_buckets(user=None, filters=everything),
             "churn_reasons": lambda: queries.churn_reasons(user=None, filters=everything),

@@ -1,0 +1,230 @@
+"""On PostgreSQL, the triggers that keep the churn drivers' counts (analytics.DriverCount) and
+each account's KPI attainment (analytics.AccountKpi), and both filled from the data as it
+stands. A migration of its own: the unique constraint the upserts name exists only once 0005
+has finished.
+
+An account's contribution is one row per attribute (its own attributes, its KPI attainment, the
+latest value of each signal) under its team and CSM, counted as churned or not; archived
+accounts contribute nothing. Each write takes away the contribution of the accounts it touched
+as they were, and adds it back as they are:
+- an account inserted, changed (only the columns the drivers read) or deleted;
+- an account's KPIs inserted, changed or deleted (its attainment found again);
+- a latest reading inserted, changed or deleted (kept by 0004's triggers, on every reading).
+
+Frozen SQL: the triggers must give the same counts whatever the application code becomes.
+Elsewhere (SQLite) the tables stay empty and the churn drivers read the accounts.
+"""
+
+from django.db import migrations
+
+ACCOUNTS = "accounts_account"
+KPIS = "accounts_outcomekpi"
+LATEST = "analytics_latestsignal"
+COUNTS = "analytics_drivercount"
+ATTAINMENT = "analytics_accountkpi"
+
+# The columns the drivers read: a change of any other (a score, a renewal date) costs nothing.
+READ = (
+    "{a}.team_id, {a}.owner_id, {a}.status, {a}.archived_at IS NULL, {a}.signing_discount_pct,"
+    " {a}.cash_runway_months, {a}.contract_start, {a}.industry, {a}.country, {a}.phase,"
+    " {a}.segment, {a}.funding_stage"
+)
+
+
+def _add(contributions: str, sign: int) -> str:
+    return f"""
+    INSERT INTO {COUNTS} AS r (team_id, owner_id, attribute, number, label, accounts, churned)
+    SELECT team_id, owner_id, attribute, number, label,
+        {sign} * COUNT(*), {sign} * COUNT(*) FILTER (WHERE churned)
+    FROM ({contributions}) c
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT ON CONSTRAINT drivercount_key DO UPDATE
+    SET accounts = r.accounts + EXCLUDED.accounts, churned = r.churned + EXCLUDED.churned;
+    """
+
+
+def _own(accounts: str) -> str:
+    """The rows of the accounts' own attributes; `accounts` has the columns of the table."""
+    return f"""
+    SELECT a.team_id, a.owner_id, v.attribute, v.number, v.label, a.status = 'churned' AS churned
+    FROM {accounts} a CROSS JOIN LATERAL (VALUES
+        ('discount', a.signing_discount_pct::numeric, ''),
+        ('runway', a.cash_runway_months::numeric, ''),
+        ('tenure', EXTRACT(YEAR FROM a.contract_start)::numeric, ''),
+        ('industry', NULL::numeric, a.industry::text),
+        ('country', NULL, a.country::text),
+        ('phase', NULL, a.phase::text),
+        ('segment', NULL, a.segment::text),
+        ('funding', NULL, a.funding_stage::text)
+    ) AS v(attribute, number, label)
+    WHERE a.archived_at IS NULL
+    """
+
+
+def _kpi(accounts: str) -> str:
+    return f"""
+    SELECT a.team_id, a.owner_id, 'kpi' AS attribute, k.attainment::numeric AS number,
+        '' AS label, a.status = 'churned' AS churned
+    FROM {accounts} a JOIN {ATTAINMENT} k ON k.account_id = a.id
+    WHERE a.archived_at IS NULL
+    """
+
+
+def _signals(accounts: str, latest: str = LATEST) -> str:
+    return f"""
+    SELECT a.team_id, a.owner_id, 'signal:' || s.name AS attribute, s.value AS number,
+        CASE WHEN s.value IS NULL THEN s.category ELSE '' END AS label,
+        a.status = 'churned' AS churned
+    FROM {accounts} a JOIN {latest} s ON s.account_id = a.id
+    WHERE a.archived_at IS NULL
+    """
+
+
+def _whole(accounts: str) -> str:
+    """Everything the accounts contribute."""
+    return f"{_own(accounts)} UNION ALL {_kpi(accounts)} UNION ALL {_signals(accounts)}"
+
+
+# An account's average KPI attainment, as the risk model reads it: percent of target,
+# lower-is-better KPIs inverted, each capped at 150 % so one runaway KPI cannot hide the others.
+ATTAINMENT_OF = """
+    FLOOR(AVG(GREATEST(0.0, LEAST(150.0, CASE
+        WHEN target <= 0 THEN CASE WHEN (higher_is_better AND actual >= target)
+            OR (NOT higher_is_better AND actual <= target) THEN 100.0 ELSE 0.0 END
+        WHEN higher_is_better THEN 100.0 * actual::float8 / target::float8
+        WHEN actual <= 0 THEN 150.0
+        ELSE 100.0 * target::float8 / actual::float8
+    END))))::int
+"""
+
+
+def _lock(ids: str) -> str:
+    # The accounts are share-locked first: a concurrent change of their team, CSM or status
+    # waits for this transaction, and the counts then read the committed account.
+    return f"PERFORM 1 FROM {ACCOUNTS} WHERE id IN ({ids}) FOR SHARE;"
+
+
+def _kpis_changed(ids: str) -> str:
+    """Find again the attainment of the accounts `ids`, moving their KPI rows in the counts."""
+    touched = f"(SELECT * FROM {ACCOUNTS} WHERE id IN ({ids}))"
+    return f"""
+    {_lock(ids)}
+    {_add(_kpi(touched), -1)}
+    DELETE FROM {ATTAINMENT} WHERE account_id IN ({ids});
+    INSERT INTO {ATTAINMENT} (account_id, attainment)
+    SELECT account_id, {ATTAINMENT_OF} FROM {KPIS} WHERE account_id IN ({ids})
+    GROUP BY account_id;
+    {_add(_kpi(touched), 1)}
+    """
+
+
+def _readings_moved(rows: str, sign: int) -> str:
+    """Take away (-1) or add (1) the latest readings `rows` under their accounts."""
+    return _add(_signals(ACCOUNTS, rows), sign)
+
+
+def _accounts_changed() -> str:
+    """Move the changed accounts (a column the drivers read) from what they were to what they
+    are, with their KPI and signal rows."""
+    changed = f"({READ.format(a='o')}) IS DISTINCT FROM ({READ.format(a='n')})"
+    old = f"(SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {changed})"
+    new = f"(SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed})"
+    return _add(_whole(old), -1) + _add(_whole(new), 1)
+
+
+REBUILD = f"""
+    DELETE FROM {COUNTS};
+    DELETE FROM {ATTAINMENT};
+    INSERT INTO {ATTAINMENT} (account_id, attainment)
+    SELECT account_id, {ATTAINMENT_OF} FROM {KPIS} GROUP BY account_id;
+    {_add(_whole(ACCOUNTS), 1)}
+"""
+
+
+def _function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {body} RETURN NULL; END $$;"
+    )
+
+
+def _trigger(name: str, table: str, event: str, function: str) -> str:
+    transition = {
+        "INSERT": " REFERENCING NEW TABLE AS new_rows",
+        "DELETE": " REFERENCING OLD TABLE AS old_rows",
+        "UPDATE": " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "TRUNCATE": "",
+    }[event]
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON {table}{transition}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+    )
+
+
+KPI_IDS = "SELECT account_id FROM old_rows UNION SELECT account_id FROM new_rows"
+TRIGGERS = [
+    ("analytics_drivers_account_insert", ACCOUNTS, "INSERT", "analytics_drivers_accounts_added"),
+    ("analytics_drivers_account_update", ACCOUNTS, "UPDATE", "analytics_drivers_accounts_changed"),
+    ("analytics_drivers_account_delete", ACCOUNTS, "DELETE", "analytics_drivers_accounts_removed"),
+    ("analytics_drivers_kpi_insert", KPIS, "INSERT", "analytics_drivers_kpis_added"),
+    ("analytics_drivers_kpi_update", KPIS, "UPDATE", "analytics_drivers_kpis_changed"),
+    ("analytics_drivers_kpi_delete", KPIS, "DELETE", "analytics_drivers_kpis_removed"),
+    ("analytics_drivers_latest_insert", LATEST, "INSERT", "analytics_drivers_readings_added"),
+    ("analytics_drivers_latest_update", LATEST, "UPDATE", "analytics_drivers_readings_changed"),
+    ("analytics_drivers_latest_delete", LATEST, "DELETE", "analytics_drivers_readings_removed"),
+    *(
+        (f"analytics_drivers_{table}_truncate", table, "TRUNCATE", "analytics_drivers_rebuilt")
+        for table in (ACCOUNTS, KPIS, LATEST)
+    ),
+]
+FUNCTIONS = {
+    "analytics_drivers_accounts_added": _add(_whole("new_rows"), 1),
+    "analytics_drivers_accounts_changed": _accounts_changed(),
+    "analytics_drivers_accounts_removed": _add(_whole("old_rows"), -1),
+    "analytics_drivers_kpis_added": _kpis_changed("SELECT account_id FROM new_rows"),
+    "analytics_drivers_kpis_changed": _kpis_changed(KPI_IDS),
+    "analytics_drivers_kpis_removed": _kpis_changed("SELECT account_id FROM old_rows"),
+    "analytics_drivers_readings_added": (
+        _lock("SELECT account_id FROM new_rows") + _readings_moved("new_rows", 1)
+    ),
+    "analytics_drivers_readings_changed": (
+        _lock("SELECT account_id FROM new_rows")
+        + _readings_moved("old_rows", -1)
+        + _readings_moved("new_rows", 1)
+    ),
+    "analytics_drivers_readings_removed": (
+        _lock("SELECT account_id FROM old_rows") + _readings_moved("old_rows", -1)
+    ),
+    # DELETE, not TRUNCATE: the counts may be in the same TRUNCATE statement (a test database's
+    # flush), which a nested TRUNCATE of them would make fail.
+    "analytics_drivers_rebuilt": REBUILD,
+}
+INSTALL = [
+    *(_function(name, body) for name, body in FUNCTIONS.items()),
+    *(_trigger(*trigger) for trigger in TRIGGERS),
+]
+UNINSTALL = [
+    *(f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, _e, _f in TRIGGERS),
+    *(f"DROP FUNCTION IF EXISTS {name}();" for name in FUNCTIONS),
+]
+
+
+def install(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in INSTALL:
+        schema_editor.execute(statement)
+    schema_editor.execute(f"DO $$ BEGIN {REBUILD} END $$;")
+
+
+def uninstall(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in UNINSTALL:
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("analytics", "0005_driver_counts")]
+
+    operations = [migrations.RunPython(install, uninstall)]
