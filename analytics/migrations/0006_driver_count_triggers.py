@@ -7,7 +7,7 @@ An account's contribution is one row per attribute (its own attributes, its KPI 
 latest value of each signal) under its team and CSM, counted as churned or not; archived
 accounts contribute nothing. Each write takes away the contribution of the accounts it touched
 as they were, and adds it back as they are:
-- an account inserted, changed (only the columns the drivers read) or deleted;
+- an account inserted, changed (in a column the drivers read) or deleted;
 - an account's KPIs inserted, changed or deleted (its attainment found again);
 - a latest reading inserted, changed or deleted (kept by 0004's triggers, on every reading).
 
@@ -25,10 +25,23 @@ ATTAINMENT = "analytics_accountkpi"
 
 # The columns the drivers read: a change of any other (a score, a renewal date) costs nothing.
 READ = (
-    "{a}.team_id, {a}.owner_id, {a}.status, {a}.archived_at IS NULL, {a}.signing_discount_pct,"
-    " {a}.cash_runway_months, {a}.contract_start, {a}.industry, {a}.country, {a}.phase,"
-    " {a}.segment, {a}.funding_stage"
+    "team_id",
+    "owner_id",
+    "status",
+    "archived_at",
+    "signing_discount_pct",
+    "cash_runway_months",
+    "contract_start",
+    "industry",
+    "country",
+    "phase",
+    "segment",
+    "funding_stage",
 )
+
+
+def _read(row: str) -> str:
+    return ", ".join(f"{row}.{column}" for column in READ)
 
 
 def _add(contributions: str, sign: int) -> str:
@@ -123,13 +136,14 @@ def _readings_moved(rows: str, sign: int) -> str:
     return _add(_signals(ACCOUNTS, rows), sign)
 
 
-def _accounts_changed() -> str:
-    """Move the changed accounts (a column the drivers read) from what they were to what they
-    are, with their KPI and signal rows."""
-    changed = f"({READ.format(a='o')}) IS DISTINCT FROM ({READ.format(a='n')})"
-    old = f"(SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {changed})"
-    new = f"(SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed})"
-    return _add(_whole(old), -1) + _add(_whole(new), 1)
+# An account changed in a column the drivers read (row by row: the WHEN clause lets the
+# nightly rescoring, which changes none of them, through without calling anything).
+ACCOUNT_CHANGED = (
+    f"CREATE TRIGGER analytics_drivers_account_update"
+    f" AFTER UPDATE OF {', '.join(READ)} ON {ACCOUNTS}"
+    f" FOR EACH ROW WHEN (({_read('OLD')}) IS DISTINCT FROM ({_read('NEW')}))"
+    " EXECUTE FUNCTION analytics_drivers_account_changed();"
+)
 
 
 REBUILD = f"""
@@ -164,7 +178,6 @@ def _trigger(name: str, table: str, event: str, function: str) -> str:
 KPI_IDS = "SELECT account_id FROM old_rows UNION SELECT account_id FROM new_rows"
 TRIGGERS = [
     ("analytics_drivers_account_insert", ACCOUNTS, "INSERT", "analytics_drivers_accounts_added"),
-    ("analytics_drivers_account_update", ACCOUNTS, "UPDATE", "analytics_drivers_accounts_changed"),
     ("analytics_drivers_account_delete", ACCOUNTS, "DELETE", "analytics_drivers_accounts_removed"),
     ("analytics_drivers_kpi_insert", KPIS, "INSERT", "analytics_drivers_kpis_added"),
     ("analytics_drivers_kpi_update", KPIS, "UPDATE", "analytics_drivers_kpis_changed"),
@@ -179,7 +192,10 @@ TRIGGERS = [
 ]
 FUNCTIONS = {
     "analytics_drivers_accounts_added": _add(_whole("new_rows"), 1),
-    "analytics_drivers_accounts_changed": _accounts_changed(),
+    # From what the account was to what it is, with its KPI and signal rows.
+    "analytics_drivers_account_changed": (
+        _add(_whole("(SELECT OLD.*)"), -1) + _add(_whole("(SELECT NEW.*)"), 1)
+    ),
     "analytics_drivers_accounts_removed": _add(_whole("old_rows"), -1),
     "analytics_drivers_kpis_added": _kpis_changed("SELECT account_id FROM new_rows"),
     "analytics_drivers_kpis_changed": _kpis_changed(KPI_IDS),
@@ -202,8 +218,10 @@ FUNCTIONS = {
 INSTALL = [
     *(_function(name, body) for name, body in FUNCTIONS.items()),
     *(_trigger(*trigger) for trigger in TRIGGERS),
+    ACCOUNT_CHANGED,
 ]
 UNINSTALL = [
+    f"DROP TRIGGER IF EXISTS analytics_drivers_account_update ON {ACCOUNTS};",
     *(f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, _e, _f in TRIGGERS),
     *(f"DROP FUNCTION IF EXISTS {name}();" for name in FUNCTIONS),
 ]
