@@ -44,42 +44,63 @@ def _read(row: str) -> str:
     return ", ".join(f"{row}.{column}" for column in READ)
 
 
-def _add(contributions: str, sign: int) -> str:
+def _add(counts: str, sign: int) -> str:
+    """Add `sign` times `counts` (rows of the counts' columns, one per key) to the counts."""
     return f"""
     INSERT INTO {COUNTS} AS r (team_id, owner_id, attribute, number, label, accounts, churned)
-    SELECT team_id, owner_id, attribute, number, label,
-        {sign} * COUNT(*), {sign} * COUNT(*) FILTER (WHERE churned)
-    FROM ({contributions}) c
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT team_id, owner_id, attribute, number, label, {sign} * accounts, {sign} * churned
+    FROM ({counts}) c
     ON CONFLICT ON CONSTRAINT drivercount_key DO UPDATE
     SET accounts = r.accounts + EXCLUDED.accounts, churned = r.churned + EXCLUDED.churned;
     """
 
 
+CHURNED = "COUNT(*) FILTER (WHERE a.status = 'churned')"
+# The account's own attributes: (name, column, numeric or not).
+OWN = (
+    ("discount", "signing_discount_pct", True),
+    ("runway", "cash_runway_months", True),
+    ("tenure", "start_year", True),
+    ("industry", "industry", False),
+    ("country", "country", False),
+    ("phase", "phase", False),
+    ("segment", "segment", False),
+    ("funding", "funding_stage", False),
+)
+
+
 def _own(accounts: str) -> str:
-    """The rows of the accounts' own attributes; `accounts` has the columns of the table."""
+    """The counts of the accounts' own attributes; `accounts` has the columns of the table.
+    One hash aggregate per attribute over one scan (grouping sets): half the time of a row per
+    account and attribute grouped once."""
+
+    def which(numeric: bool | None, default: str) -> str:
+        cases = " ".join(
+            f"WHEN GROUPING({column}) = 0 THEN "
+            + (f"'{name}'" if numeric is None else f"{column}::{'numeric' if numeric else 'text'}")
+            for name, column, is_numeric in OWN
+            if numeric is None or is_numeric == numeric
+        )
+        return f"CASE {cases} ELSE {default} END"
+
+    sets = ", ".join(f"(team_id, owner_id, {column})" for _name, column, _numeric in OWN)
     return f"""
-    SELECT a.team_id, a.owner_id, v.attribute, v.number, v.label, a.status = 'churned' AS churned
-    FROM {accounts} a CROSS JOIN LATERAL (VALUES
-        ('discount', a.signing_discount_pct::numeric, ''),
-        ('runway', a.cash_runway_months::numeric, ''),
-        ('tenure', EXTRACT(YEAR FROM a.contract_start)::numeric, ''),
-        ('industry', NULL::numeric, a.industry::text),
-        ('country', NULL, a.country::text),
-        ('phase', NULL, a.phase::text),
-        ('segment', NULL, a.segment::text),
-        ('funding', NULL, a.funding_stage::text)
-    ) AS v(attribute, number, label)
-    WHERE a.archived_at IS NULL
+    SELECT team_id, owner_id, {which(None, "NULL")} AS attribute,
+        {which(True, "NULL")} AS number, {which(False, "''")} AS label,
+        COUNT(*) AS accounts, {CHURNED} AS churned
+    FROM (SELECT *, EXTRACT(YEAR FROM contract_start)::numeric AS start_year FROM {accounts} s
+        WHERE archived_at IS NULL) a
+    GROUP BY GROUPING SETS ({sets})
     """
 
 
 def _kpi(accounts: str) -> str:
     return f"""
     SELECT a.team_id, a.owner_id, 'kpi' AS attribute, k.attainment::numeric AS number,
-        '' AS label, a.status = 'churned' AS churned
+        '' AS label, COUNT(*) AS accounts, {CHURNED} AS churned
     FROM {accounts} a JOIN {ATTAINMENT} k ON k.account_id = a.id
     WHERE a.archived_at IS NULL
+    GROUP BY 1, 2, 4
     """
 
 
@@ -87,9 +108,10 @@ def _signals(accounts: str, latest: str = LATEST) -> str:
     return f"""
     SELECT a.team_id, a.owner_id, 'signal:' || s.name AS attribute, s.value AS number,
         CASE WHEN s.value IS NULL THEN s.category ELSE '' END AS label,
-        a.status = 'churned' AS churned
+        COUNT(*) AS accounts, {CHURNED} AS churned
     FROM {accounts} a JOIN {latest} s ON s.account_id = a.id
     WHERE a.archived_at IS NULL
+    GROUP BY 1, 2, 3, 4, 5
     """
 
 
