@@ -12,7 +12,7 @@ from accounts.models import (
 )
 from accounts.services import archive_account
 from churnguard.admin_history import KeepsHistoryAdmin, refuse_deletion
-from churnguard.portfolio import portfolio_changed
+from churnguard.portfolio import figures_changed, portfolio_changed
 
 
 class StakeholderInline(admin.TabularInline):
@@ -90,14 +90,31 @@ class UsageSnapshotAdmin(admin.ModelAdmin):
     raw_id_fields = ["account"]
 
 
+class ChangesFiguresAdmin(admin.ModelAdmin):
+    """A row the analytics figures read (the churn drivers' KPIs and signals): any change made
+    here retires the cached figures, as the same change made in the app does."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        figures_changed()
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        figures_changed()
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)
+        figures_changed()
+
+
 @admin.register(OutcomeKpi)
-class OutcomeKpiAdmin(admin.ModelAdmin):
+class OutcomeKpiAdmin(ChangesFiguresAdmin):
     list_display = ["account", "name", "target", "actual", "as_of"]
     raw_id_fields = ["account"]
 
 
 @admin.register(SignalReading)
-class SignalReadingAdmin(admin.ModelAdmin):
+class SignalReadingAdmin(ChangesFiguresAdmin):
     list_display = ["account", "name", "value", "as_of"]
     list_filter = ["name"]
     raw_id_fields = ["account"]
