@@ -133,17 +133,30 @@ ATTAINMENT_OF = """
 """
 
 
-def _lock(ids: str) -> str:
-    # The accounts are share-locked first: a concurrent change of their team, CSM or status
-    # waits for this transaction, and the counts then read the committed account.
-    return f"PERFORM 1 FROM {ACCOUNTS} WHERE id IN ({ids}) FOR SHARE;"
+def _lock(ids: str, what: str = "") -> str:
+    """Share-lock the accounts `ids`: a concurrent change of their team, CSM or status waits for
+    this transaction, and the counts then read the committed account. With `what` (rows that
+    are written, not taken away), a row of an account that is not there yet (the foreign key is
+    checked at commit) is refused at once: a new account counts its own attributes only, so it
+    would be left out of the counts (every writer creates the account first)."""
+    refuse = (
+        f"""
+    IF EXISTS (SELECT 1 FROM ({ids}) k(account_id) WHERE NOT EXISTS
+        (SELECT 1 FROM {ACCOUNTS} a WHERE a.id = k.account_id)) THEN
+        RAISE EXCEPTION '{what} of an account that does not exist';
+    END IF;
+    """
+        if what
+        else ""
+    )
+    return f"PERFORM 1 FROM {ACCOUNTS} WHERE id IN ({ids}) FOR SHARE; {refuse}"
 
 
-def _kpis_changed(ids: str) -> str:
+def _kpis_changed(ids: str, refuse: str = "KPI") -> str:
     """Find again the attainment of the accounts `ids`, moving their KPI rows in the counts."""
     touched = f"(SELECT * FROM {ACCOUNTS} WHERE id IN ({ids}))"
     return f"""
-    {_lock(ids)}
+    {_lock(ids, refuse)}
     {_add(_kpi(touched), -1)}
     DELETE FROM {ATTAINMENT} WHERE account_id IN ({ids});
     INSERT INTO {ATTAINMENT} (account_id, attainment)
@@ -213,7 +226,9 @@ TRIGGERS = [
     ),
 ]
 FUNCTIONS = {
-    "analytics_drivers_accounts_added": _add(_whole("new_rows"), 1),
+    # A new account has no KPI and no reading yet (those of a missing account are refused): its
+    # own attributes only, without reading the KPI and signal tables for each inserted chunk.
+    "analytics_drivers_accounts_added": _add(_own("new_rows"), 1),
     # From what the account was to what it is, with its KPI and signal rows.
     "analytics_drivers_account_changed": (
         _add(_whole("(SELECT OLD.*)"), -1) + _add(_whole("(SELECT NEW.*)"), 1)
@@ -221,12 +236,12 @@ FUNCTIONS = {
     "analytics_drivers_accounts_removed": _add(_whole("old_rows"), -1),
     "analytics_drivers_kpis_added": _kpis_changed("SELECT account_id FROM new_rows"),
     "analytics_drivers_kpis_changed": _kpis_changed(KPI_IDS),
-    "analytics_drivers_kpis_removed": _kpis_changed("SELECT account_id FROM old_rows"),
+    "analytics_drivers_kpis_removed": _kpis_changed("SELECT account_id FROM old_rows", ""),
     "analytics_drivers_readings_added": (
-        _lock("SELECT account_id FROM new_rows") + _readings_moved("new_rows", 1)
+        _lock("SELECT account_id FROM new_rows", "Signal reading") + _readings_moved("new_rows", 1)
     ),
     "analytics_drivers_readings_changed": (
-        _lock("SELECT account_id FROM new_rows")
+        _lock("SELECT account_id FROM new_rows", "Signal reading")
         + _readings_moved("old_rows", -1)
         + _readings_moved("new_rows", 1)
     ),

@@ -44,7 +44,7 @@ from teams.models import User
 
 # Rows compared and written per chunk: one existing-accounts query and one COPY per chunk; big
 # enough to amortise round trips, small enough that a chunk's lists stay a few MB.
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 
 Progress = Callable[[int, int], None]
 

@@ -283,9 +283,7 @@ def test_every_kind_of_write_keeps_the_driver_counts_equal_to_the_accounts(
 
     # An account churns, moves to another CSM and team, is archived and comes back; a score
     # changes (no column the drivers read: nothing moves).
-    Account.objects.filter(pk=a.pk).update(
-        status="churned", churned_on=LAST, churn_reason="budget"
-    )
+    Account.objects.filter(pk=a.pk).update(status="churned", churned_on=LAST, churn_reason="budget")
     Account.objects.filter(pk=b.pk).update(owner=csm, team=other_team, industry="travel")
     Account.objects.filter(pk=c.pk).update(archived_at=NOW)
     _drivers_agree(manager, Filters(team=team.pk), Filters(owner=csm.pk))
@@ -334,3 +332,23 @@ def test_the_drivers_page_reads_the_same_buckets_from_the_counts_as_from_the_acc
     read = queries.churn_drivers(user=manager, filters=Filters(), today=LAST, min_total=1)
     assert kept == read
     assert {d.attribute for d in kept} >= {"discount", "runway", "tenure", "signal:nps"}
+
+
+def test_a_kpi_or_a_reading_of_a_missing_account_is_refused_not_left_out(team, csm, manager):
+    """A new account counts its own attributes only: a KPI or a reading written before its
+    account (the foreign key waits for the commit) would never be counted, so it is refused."""
+    from django.db import DatabaseError, transaction
+
+    from accounts.models import OutcomeKpi, SignalReading
+
+    account = AccountFactory(team=team, owner=csm)
+    missing = account.pk + 1000
+    with pytest.raises(DatabaseError, match="KPI of an account that does not exist"):
+        with transaction.atomic():
+            OutcomeKpi.objects.create(
+                account_id=missing, name="x", target=D(1), actual=D(1), as_of=LAST
+            )
+    with pytest.raises(DatabaseError, match="Signal reading of an account that does not exist"):
+        with transaction.atomic():
+            SignalReading.objects.create(account_id=missing, name="csat", value=D(1), as_of=LAST)
+    _drivers_agree(manager)
