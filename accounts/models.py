@@ -236,6 +236,15 @@ class Account(models.Model):
             models.Index(F("attention").desc(), "id", name="account_attention_idx"),
             models.Index("team", F("attention").desc(), "id", name="account_team_attention_idx"),
             models.Index("renewal_date", name="account_renewal_idx"),
+            # The board report's top risks: the largest active accounts at risk, read in MRR
+            # order without scanning the book (its query repeats this condition).
+            models.Index(
+                F("mrr").desc(),
+                "id",
+                name="account_top_risks_idx",
+                condition=Q(status="active")
+                & (Q(risk_band__in=[Band.HIGH, Band.CRITICAL]) | Q(is_expected_churn=True)),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], name="account_external_id_unique"),

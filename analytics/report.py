@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 
+from accounts.models import Account
 from analytics import queries
 from analytics.queries import AT_RISK_BANDS, Filters
 from churnguard.portfolio import portfolio_version
@@ -22,19 +23,23 @@ TOP_RISKS = 10
 def top_risks(*, user: User | None, filters: Filters, limit: int = TOP_RISKS) -> list[dict]:
     """The active accounts at risk with the most MRR, each with the three factors that weigh
     most in its latest score: two queries."""
-    latest = Score.objects.filter(account=OuterRef("pk")).order_by("-computed_at", "-id")
     accounts = list(
         queries.scoped_accounts(user=user, filters=filters)
         .filter(status="active")
         .filter(Q(risk_band__in=AT_RISK_BANDS) | Q(is_expected_churn=True))
-        .annotate(latest_score=Subquery(latest.values("id")[:1]))
         .select_related("owner")
         .order_by(F("mrr").desc(), "id")[:limit]
     )
-    scores = Score.objects.in_bulk([a.latest_score for a in accounts if a.latest_score])
+    # The latest score of these few accounts only: as an annotation of the query above, the
+    # database may look it up for every account at risk before keeping the top ones.
+    latest = Score.objects.filter(account=OuterRef("pk")).order_by("-computed_at", "-id")
+    latest_ids = Account.objects.filter(pk__in=[a.pk for a in accounts]).values(
+        latest=Subquery(latest.values("id")[:1])
+    )
+    by_account = {score.account_id: score for score in Score.objects.filter(pk__in=latest_ids)}
     rows = []
     for account in accounts:
-        score = scores.get(account.latest_score)
+        score = by_account.get(account.pk)
         contributions = score.contributions if score else []
         drags = sorted((c for c in contributions if c.points > 0), key=lambda c: -c.points)[:3]
         rows.append({"account": account, "reasons": [c.reason for c in drags]})

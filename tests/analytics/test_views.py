@@ -315,3 +315,35 @@ def test_a_finished_run_shows_at_once_in_what_moved_overnight(
     with django_capture_on_commit_callbacks(execute=True):
         runs._complete_if_finished(run.pk)
     assert client.get(DASHBOARD).context["overnight"].run == run
+
+
+def test_top_risks_are_the_largest_accounts_at_risk_with_their_latest_scores_reasons(
+    team, csm, manager, django_assert_num_queries
+):
+    """The active accounts in a high or critical band (or flagged), largest MRR first, each with
+    the three factors that weigh most in its *latest* score; two queries whatever the book."""
+    from decimal import Decimal
+
+    from accounts.models import Account
+    from analytics.queries import Filters
+    from analytics.report import top_risks
+    from risk.services.scores import rescore_account
+    from tests.factories import AccountFactory
+
+    accounts = [
+        AccountFactory(team=team, owner=csm, mrr=Decimal(mrr), external_id=f"TR-{mrr}")
+        for mrr in (900, 800, 700, 100)
+    ]
+    for account in accounts:
+        rescore_account(account=account)
+        rescore_account(account=account)  # a second, later score: the latest one counts
+    bands = {900: "critical", 800: "low", 700: "high", 100: "high"}
+    for account in accounts:
+        Account.objects.filter(pk=account.pk).update(risk_band=bands[int(account.mrr)])
+    with django_assert_num_queries(3):  # the reader's teams, the accounts, their latest scores
+        rows = top_risks(user=manager, filters=Filters(), limit=2)
+    assert [row["account"].external_id for row in rows] == ["TR-900", "TR-700"]
+    for row in rows:
+        latest = row["account"].scores.order_by("-computed_at", "-id").first()
+        drags = sorted((c for c in latest.contributions if c.points > 0), key=lambda c: -c.points)
+        assert row["reasons"] and row["reasons"] == [c.reason for c in drags[:3]]
