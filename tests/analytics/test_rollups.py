@@ -307,7 +307,7 @@ def test_every_kind_of_write_keeps_the_driver_counts_equal_to_the_accounts(
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE accounts_account CASCADE")
-    assert not [r for r in queries._counted_rows(user=None, filters=Filters(), attributes="all")]
+    assert queries._counted_rows(user=None, filters=Filters(), attributes="all") == []
 
 
 def test_the_drivers_page_reads_the_same_buckets_from_the_counts_as_from_the_accounts(
@@ -343,12 +343,12 @@ def test_a_kpi_or_a_reading_of_a_missing_account_is_refused_not_left_out(team, c
 
     account = AccountFactory(team=team, owner=csm)
     missing = account.pk + 1000
-    with pytest.raises(DatabaseError, match="KPI of an account that does not exist"):
-        with transaction.atomic():
-            OutcomeKpi.objects.create(
-                account_id=missing, name="x", target=D(1), actual=D(1), as_of=LAST
-            )
-    with pytest.raises(DatabaseError, match="Signal reading of an account that does not exist"):
-        with transaction.atomic():
-            SignalReading.objects.create(account_id=missing, name="csat", value=D(1), as_of=LAST)
+    refused = "KPI of an account that does not exist"
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
+        OutcomeKpi.objects.create(
+            account_id=missing, name="x", target=D(1), actual=D(1), as_of=LAST
+        )
+    refused = "Signal reading of an account that does not exist"
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
+        SignalReading.objects.create(account_id=missing, name="csat", value=D(1), as_of=LAST)
     _drivers_agree(manager)
