@@ -132,6 +132,21 @@ def test_the_menu_folds_on_a_phone_and_opens_without_javascript(  # type: ignore
     context.close()
 
 
+@pytest.mark.parametrize("device", ["phone", "laptop"])
+def test_the_login_form_stacks_each_label_above_its_field(request, device: str) -> None:
+    page: Page = request.getfixturevalue(device)
+    page.goto("/login/")
+    username, password = page.locator("#id_username"), page.locator("#id_password")
+    for field in (username, password):
+        label, box = page.locator(f"label[for={field.get_attribute('id')}]"), field.bounding_box()
+        label_box = label.bounding_box()
+        assert label_box and box and label_box["y"] + label_box["height"] <= box["y"] + 1
+        assert abs(label_box["x"] - box["x"]) < 2  # aligned on the same left edge
+    name_box, password_box = username.bounding_box(), password.bounding_box()
+    assert name_box and password_box and name_box["y"] < password_box["y"]
+    assert_no_sideways_scroll(page)
+
+
 def test_the_nav_shows_inline_on_a_laptop(laptop: Page, csm, portfolio) -> None:
     page = log_in(laptop, csm.username)
     expect(page.locator(".menu-button")).to_be_hidden()
