@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Band
 from analytics import formulas
 from analytics.charts import Chart, Legend, Segment, bar_chart, line_chart
-from analytics.driver_buckets import SIGNAL_PREFIX
+from analytics.driver_buckets import SIGNAL_PREFIX, TENURE_YEARS
 from analytics.queries import Filters, QuarterForecast, Slice
 
 
@@ -240,6 +240,8 @@ def bucket_label(attribute: str, label: str) -> str:
         return str(choices(label).label)
     if attribute == "country":
         return country_name(label)
+    if attribute == "tenure" and label == str(TENURE_YEARS):
+        return _("%(years)s and more") % {"years": label}
     if attribute.startswith(SIGNAL_PREFIX) and _is_range(label):
         low, high = (Decimal(v) for v in label.split(":"))
         if low == high:
@@ -249,7 +251,7 @@ def bucket_label(attribute: str, label: str) -> str:
 
 
 def _is_range(label: str) -> bool:
-    """A numeric signal's quantile bucket is stored as "low:high" (queries.signal_buckets)."""
+    """A numeric signal's quantile bucket is labelled "low:high" (driver_buckets.signal_buckets)."""
     parts = label.split(":")
     if len(parts) != 2:
         return False

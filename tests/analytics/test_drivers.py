@@ -267,3 +267,12 @@ def test_the_drivers_page_shows_kpi_and_signal_attributes(client, team, csm, man
     assert "KPI attainment against target" in text
     assert "Signal nps" in text
     assert "0 to 1" in text
+
+
+def test_the_last_tenure_bucket_reads_as_and_more_in_both_languages():
+    from django.utils import translation
+
+    assert presenters.bucket_label("tenure", "2") == "2"
+    assert presenters.bucket_label("tenure", "3") == "3 and more"
+    with translation.override("fr"):
+        assert presenters.bucket_label("tenure", "3") == "3 et plus"
