@@ -80,21 +80,24 @@ def kpi_bucket(attainment: Decimal | None) -> str:
     return _under(attainment, KPI_BUCKETS) or KPI_MET
 
 
-def _order(attribute: str) -> tuple[str, ...]:
-    bounds = {"discount": DISCOUNT_BUCKETS, "runway": RUNWAY_BUCKETS, KPI_ATTRIBUTE: KPI_BUCKETS}
+# The buckets of the bounded attributes, in their bounds' order.
+BUCKET_ORDER = {
+    "discount": tuple(label for _bound, label in DISCOUNT_BUCKETS),
+    "runway": tuple(label for _bound, label in RUNWAY_BUCKETS),
+    KPI_ATTRIBUTE: (*(label for _bound, label in KPI_BUCKETS), KPI_MET),
+}
+
+
+def _sort_key(attribute: str, label: str) -> tuple[int, int, str]:
+    """The unknown bucket first, then bounded buckets in their bounds' order, tenures by years,
+    the others by name."""
+    if not label:
+        return (0, 0, "")
+    if attribute in BUCKET_ORDER:
+        return (1, BUCKET_ORDER[attribute].index(label), label)
     if attribute == "tenure":
-        return ()
-    labels = tuple(label for _bound, label in bounds.get(attribute, ()))
-    return ("", *labels, KPI_MET) if attribute == KPI_ATTRIBUTE else ("", *labels)
-
-
-def _sort_key(attribute: str, label: str) -> tuple[int, float, str]:
-    order = _order(attribute)
-    if label in order:
-        return (order.index(label), 0.0, label)
-    if attribute == "tenure" and label:
-        return (1, float(label), label)
-    return (0, 0.0, label)
+        return (1, int(label), label)
+    return (1, 0, label)
 
 
 def buckets_of(rows: Iterable[ValueCount], *, this_year: int) -> dict[str, list[Bucket]]:
