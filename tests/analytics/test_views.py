@@ -347,3 +347,17 @@ def test_top_risks_are_the_largest_accounts_at_risk_with_their_latest_scores_rea
         latest = row["account"].scores.order_by("-computed_at", "-id").first()
         drags = sorted((c for c in latest.contributions if c.points > 0), key=lambda c: -c.points)
         assert row["reasons"] and row["reasons"] == [c.reason for c in drags[:3]]
+
+
+@pytest.mark.parametrize("language", ["en-gb", "fr"])
+def test_every_analytics_page_answers_on_an_empty_portfolio(manager, language):
+    """A new install: no account yet. Every page still answers, in both languages."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    client = client_for(manager)
+    for name in ("analytics:dashboard", "analytics:churn-drivers", "analytics:board-report"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert response.headers["Content-Language"].startswith(language[:2]), name
+    drivers = client.get(reverse("analytics:churn-drivers")).content.decode()
+    assert ("Aucun compte" if language == "fr" else "No account yet.") in drivers
